@@ -1,0 +1,105 @@
+"""confreg: registration and check-in for international learning-city conferences."""
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from config import INSTANCE, ROOT, Config
+from confreg import database  # noqa: F401  (SQLite connection settings)
+from confreg.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    app.config.from_object(config or Config())
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
+
+    from confreg import models  # noqa: F401  (every table, for Alembic and create_all)
+    from confreg.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from confreg.cli import confreg_cli
+
+    app.cli.add_command(confreg_cli)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from confreg.auth.views import bp as auth
+    from confreg.events.views import bp as events
+    from confreg.organiser.views import bp as organiser
+    from confreg.registration.views import bp as registration
+    from confreg.site import bp as site
+
+    for blueprint in (site, events, registration, auth, organiser):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: _l("The request could not be understood. Go back and try again."),
+        403: _l("You do not have access to this page."),
+        404: _l("This page does not exist. Check the address, or start from the home page."),
+        405: _l("This page cannot be used this way."),
+        413: _l("What you sent is too large."),
+        500: _l("Something went wrong on our side. Please try again in a moment."),
+    }
+
+    def error_page(error):
+        code = getattr(error, "code", 500) or 500
+        message = messages.get(code, messages[500])
+        return render_template("errors/error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, error_page)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = _l(
+            "This form has expired or was sent from another site. "
+            "Go back, reload the page and try again."
+        )
+        return render_template("errors/error.html", code=400, message=message), 400
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from confreg import i18n
+    from confreg.cities import member_cities
+
+    app.jinja_env.globals.update(
+        text_direction=i18n.text_direction,
+        language_name=i18n.language_name,
+        available_locales=i18n.available_locales,
+        country_name=i18n.country_name,
+        localised=i18n.localised,
+        current_locale=lambda: str(get_locale()),
+        member_cities=member_cities,
+    )
+    app.jinja_env.filters.update(
+        event_datetime=i18n.format_event_datetime,
+        event_time=i18n.format_event_time,
+        event_dates=i18n.format_event_dates,
+        moment=i18n.format_moment,
+        bdi=i18n.bidi_isolate,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,86 @@
+"""The history of every change to a registration: who, when, what."""
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from confreg.database import UTCDateTime, utcnow
+from confreg.extensions import db
+
+ACTIONS = {
+    "registered": _l("Registered"),
+    "updated": _l("Details changed"),
+    "cancelled": _l("Cancelled"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "waitlisted": _l("Moved to the waiting list"),
+    "promoted": _l("Given a place from the waiting list"),
+    "manage_link_sent": _l("Personal link e-mailed"),
+}
+ACTORS = {"delegate": _l("Delegate"), "staff": _l("Staff"), "system": _l("System")}
+#: Fields whose values are kept out of the history, which only says they changed.
+CONFIDENTIAL_FIELDS = frozenset({"passport_number", "date_of_birth", "passport_name"})
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The event the change belongs to.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: The registration changed.
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    #: Who made it: "delegate", "staff" or "system" (one of ACTORS).
+    actor: Mapped[str] = mapped_column(String(10))
+    #: The staff user, when the actor is staff.
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    #: What happened, one of ACTIONS.
+    action: Mapped[str] = mapped_column(String(32))
+    #: Changed fields as {field: [old, new]}, and a reason where one was given.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: When it happened.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff_user = relationship("StaffUser")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))
+
+    @property
+    def actor_label(self) -> str:
+        if self.staff_user is not None:
+            return self.staff_user.email
+        return str(ACTORS.get(self.actor, self.actor))
+
+
+def record(registration, action: str, actor: str, staff_user=None, **details: Any) -> None:
+    """Add an audit entry to the current transaction."""
+    db.session.add(
+        AuditEntry(
+            event_id=registration.event_id,
+            registration_id=registration.id,
+            actor=actor,
+            staff_user_id=staff_user.id if staff_user is not None else None,
+            action=action,
+            details=details,
+        )
+    )
+
+
+def history(registration_id: int) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.registration_id == registration_id)
+            .options(selectinload(AuditEntry.staff_user))
+            .order_by(AuditEntry.created_at, AuditEntry.id)
+        )
+    )

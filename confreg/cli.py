@@ -1,0 +1,58 @@
+"""`flask confreg …`: commands for operators and scripts."""
+
+import time
+
+import click
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from confreg.auth.models import ROLES
+from confreg.auth.service import UnknownEvent, WeakPassword, create_or_update_staff_user
+from confreg.mail import deliver_due
+
+confreg_cli = AppGroup("confreg", help="confreg operations.")
+
+
+@confreg_cli.command("demo")
+def demo_command():
+    """Create the database if needed and load the demo conference (idempotent)."""
+    from confreg.demo import DEMO_LOGINS, load_demo
+
+    upgrade()
+    event, created = load_demo()
+    click.echo(f"Demo conference {'loaded' if created else 'already there'}: /e/{event.slug}/")
+    click.echo("Demo logins (at /staff/login):")
+    for role, (email, password) in DEMO_LOGINS.items():
+        click.echo(f"  {role:10} {email}  password: {password}")
+
+
+@confreg_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
+@click.option("--event", "event_slug", required=True, help="The event's slug.")
+@click.option("--password", help="Asked for when not given.")
+def create_user_command(email: str, role: str, event_slug: str, password: str | None):
+    """Create a staff user (or reset their password) with a role at an event."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_or_update_staff_user(email, password, role, event_slug)
+    except UnknownEvent as error:
+        raise click.UsageError(f"no event with the slug {error}") from error
+    except WeakPassword as error:
+        raise click.UsageError(f"the password needs at least {error} characters") from error
+    click.echo(f"{user.email} is {role} at {event_slug}.")
+
+
+@confreg_cli.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep sending what falls due, every few seconds.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+def send_mail_command(loop: bool, interval: float):
+    """Deliver the outbox: new messages and retries that are due."""
+    while True:
+        sent = deliver_due()
+        if sent or not loop:
+            click.echo(f"{sent} message(s) sent.")
+        if not loop:
+            return
+        time.sleep(interval)

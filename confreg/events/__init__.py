@@ -1,0 +1,1 @@
+"""Events, rooms, tracks and programme sessions."""

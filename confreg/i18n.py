@@ -1,0 +1,118 @@
+"""Locale selection, text direction and organiser-entered content in several languages."""
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import pycountry
+from babel import Locale, dates
+from flask import current_app, g, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from confreg.names import fold
+
+#: The cookie that keeps a visitor's explicit choice from the language menu.
+LOCALE_COOKIE = "confreg_locale"
+RTL_LOCALES = frozenset({"ar", "fa", "he", "ur"})
+
+
+def available_locales() -> tuple[str, ...]:
+    return current_app.config["LOCALES"]
+
+
+def select_locale() -> str:
+    """The explicit choice, then the browser's preference, then the event's default."""
+    available = available_locales()
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in available:
+        return chosen
+    if best := request.accept_languages.best_match(available):
+        return best
+    event = g.get("event")
+    if event is not None and event.default_locale in available:
+        return event.default_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def bidi_isolate(text: str) -> Markup:
+    """Text kept in its own direction inside a sentence of the other (an e-mail
+    address in a Persian sentence)."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+def text_direction(locale: str | None = None) -> str:
+    code = locale or str(get_locale())
+    return "rtl" if code.split("_")[0] in RTL_LOCALES else "ltr"
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, as a language menu shows it."""
+    name = Locale.parse(code).display_name or code
+    return name[:1].upper() + name[1:]
+
+
+def localised(texts: dict[str, str] | None, default_locale: str = "en") -> str:
+    """Organiser-entered text in the visitor's language, else the event's default,
+    else any language it was written in."""
+    if not texts:
+        return ""
+    locale = str(get_locale() or default_locale)
+    for code in (locale, locale.split("_")[0], default_locale):
+        if texts.get(code):
+            return texts[code]
+    return next((text for text in texts.values() if text), "")
+
+
+@lru_cache(maxsize=32)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).territories
+    pairs = [(c.alpha_2, names.get(c.alpha_2) or c.name) for c in pycountry.countries]
+    return tuple(sorted(pairs, key=lambda pair: fold(pair[1])))
+
+
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """ISO 3166-1 countries as (code, name in the visitor's language), sorted by name."""
+    return _countries(str(get_locale()))
+
+
+def country_name(code: str) -> str:
+    if not code:
+        return ""
+    return dict(_countries(str(get_locale()))).get(code, code)
+
+
+def format_event_datetime(moment: datetime, event) -> str:
+    """Date and time in the event's zone, with the zone named."""
+    locale = get_locale()
+    local = moment.astimezone(event.zone)
+    date_part = dates.format_date(local.date(), "medium", locale=locale)
+    pattern = locale.datetime_formats["medium"]  # "{1}, {0}": date and time in locale order
+    return pattern.format(format_event_time(moment, event), date_part)
+
+
+def format_event_time(moment: datetime, event) -> str:
+    """Time of day in the event's zone, with the zone named."""
+    locale = get_locale()
+    local = moment.astimezone(event.zone)
+    time_part = dates.format_time(local.timetz(), "short", locale=locale)
+    zone = dates.get_timezone_location(event.zone, locale=locale, return_city=True)
+    return f"{time_part} ({zone})"
+
+
+def format_event_dates(event) -> str:
+    """The event's first to last day, as the locale writes a date range."""
+    return dates.format_interval(event.starts_on, event.ends_on, "yMMMd", locale=get_locale())
+
+
+def format_moment(moment: datetime | None, timezone: str = "UTC") -> str:
+    """A stored moment (audit entries, outbox) in the given zone, with the zone named."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(timezone)
+    locale = get_locale()
+    local = moment.astimezone(zone)
+    return "{} {}".format(
+        dates.format_datetime(local, "medium", tzinfo=zone, locale=locale),
+        dates.get_timezone_name(zone, "short", locale=locale) if timezone != "UTC" else "UTC",
+    )

@@ -1,0 +1,1 @@
+"""The organisers' console: dashboard, delegate list, approvals, event settings."""

@@ -1,0 +1,72 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from confreg.names import clean_multiline
+from confreg.registration.forms import PlainText
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason, as the delegate will read it"),
+        validators=[
+            PlainText(multiline=True),
+            InputRequired(_l("Say why, so that the delegate understands the decision.")),
+            Length(max=1000, message=_l("Use at most %(max)d characters.")),
+        ],
+        filters=[clean_multiline],
+        render_kw={"maxlength": 1000},
+    )
+
+
+class EventSettingsForm(FlaskForm):
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1_000_000, message=_l("Enter a number from 1 to 1,000,000.")),
+        ],
+        description=_l("Leave empty for no limit. Registrations past it join the waiting list."),
+    )
+    requires_approval = BooleanField(_l("An organiser approves each registration"))
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a date and time."),
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a date and time."),
+    )
+
+    def __init__(self, event, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = event.zone
+        if not self.is_submitted():
+            self.capacity.data = event.capacity
+            self.requires_approval.data = event.requires_approval
+            for name in ("registration_opens_at", "registration_closes_at"):
+                moment = getattr(event, name)
+                local = moment.astimezone(self.zone).replace(tzinfo=None) if moment else None
+                getattr(self, name).data = local
+
+    def validate_registration_closes_at(self, field):
+        opens = self.registration_opens_at.data
+        if field.data and opens and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+    def settings(self) -> dict:
+        return {
+            "capacity": self.capacity.data,
+            "requires_approval": self.requires_approval.data,
+            "registration_opens_at": self._moment(self.registration_opens_at.data),
+            "registration_closes_at": self._moment(self.registration_closes_at.data),
+        }
+
+    def _moment(self, local: datetime | None) -> datetime | None:
+        """A wall-clock time at the venue, as a moment."""
+        return local.replace(tzinfo=self.zone) if local else None

@@ -1,0 +1,68 @@
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from confreg.events.models import Event
+from confreg.extensions import db
+from confreg.mail import OutboxMessage
+from confreg.names import search_terms
+from confreg.registration.models import STATUSES, Registration
+
+
+@dataclass(frozen=True)
+class DelegatePage:
+    registrations: list[Registration]
+    total: int
+    page: int
+    pages: int
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    )
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def undelivered_mail_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.event_id == event.id, OutboxMessage.status == "failed")
+    )
+
+
+def find_delegates(
+    event: Event, query: str = "", status: str = "", page: int = 1, per_page: int = 50
+) -> DelegatePage:
+    """Delegates whose names, organisation, city or e-mail contain every word of the
+    query, in any case, with or without accents, in their own script or in Latin."""
+    conditions = [Registration.event_id == event.id]
+    if status in STATUSES:
+        conditions.append(Registration.status == status)
+    for term in search_terms(query):
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Registration.search_text.like(f"%{escaped}%", escape="\\"))
+    total = db.session.scalar(select(func.count()).select_from(Registration).where(*conditions))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(*conditions)
+        .order_by(Registration.created_at.desc(), Registration.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return DelegatePage(list(registrations), total, page, pages)
+
+
+def registration_by_public_id(event: Event, public_id: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.public_id == public_id
+        )
+    )

@@ -1,0 +1,135 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from confreg import audit
+from confreg.auth.access import event_role_required
+from confreg.organiser import service
+from confreg.organiser.forms import EventSettingsForm, RejectForm
+from confreg.registration import service as registration_service
+from confreg.registration.forms import ConfirmForm
+from confreg.registration.models import STATUSES
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser/<slug>")
+
+
+@bp.get("/")
+@event_role_required("organiser")
+def dashboard(event):
+    return render_template(
+        "organiser/dashboard.html",
+        event=event,
+        counts=service.status_counts(event),
+        statuses=STATUSES,
+        undelivered_mail=service.undelivered_mail_count(event),
+    )
+
+
+@bp.get("/delegates")
+@event_role_required("organiser")
+def delegates(event):
+    query = request.args.get("q", "")[:200]
+    status = request.args.get("status", "")
+    result = service.find_delegates(
+        event,
+        query,
+        status,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["DELEGATES_PER_PAGE"],
+    )
+    return render_template(
+        "organiser/delegates.html",
+        event=event,
+        result=result,
+        query=query,
+        status=status,
+        statuses=STATUSES,
+    )
+
+
+@bp.get("/delegates/<public_id>")
+@event_role_required("organiser")
+def delegate(event, public_id: str):
+    return _delegate_page(event, _registration_or_404(event, public_id), RejectForm())
+
+
+@bp.post("/delegates/<public_id>/approve")
+@event_role_required("organiser")
+def approve(event, public_id: str):
+    registration = _registration_or_404(event, public_id)
+    try:
+        registration_service.approve(registration, current_user)
+    except registration_service.NotAllowed:
+        flash(_("Only a pending registration can be approved."), "error")
+    else:
+        flash(_("Approved: %(status)s.", status=registration.status_label), "success")
+    return redirect(url_for(".delegate", slug=event.slug, public_id=public_id), 303)
+
+
+@bp.post("/delegates/<public_id>/reject")
+@event_role_required("organiser")
+def reject(event, public_id: str):
+    registration = _registration_or_404(event, public_id)
+    form = RejectForm()
+    if not form.validate():
+        return _delegate_page(event, registration, form), 400
+    try:
+        registration_service.reject(registration, form.reason.data, current_user)
+    except registration_service.NotAllowed:
+        flash(_("This registration is already cancelled or rejected."), "error")
+    else:
+        flash(_("Rejected. The delegate has been told why by e-mail."), "success")
+    return redirect(url_for(".delegate", slug=event.slug, public_id=public_id), 303)
+
+
+@bp.post("/delegates/<public_id>/cancel")
+@event_role_required("organiser")
+def cancel(event, public_id: str):
+    registration = _registration_or_404(event, public_id)
+    try:
+        registration_service.cancel(registration, "staff", current_user)
+    except registration_service.NotAllowed:
+        flash(_("This registration is already cancelled or rejected."), "error")
+    else:
+        flash(_("Cancelled. The delegate has been told by e-mail."), "success")
+    return redirect(url_for(".delegate", slug=event.slug, public_id=public_id), 303)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@event_role_required("organiser")
+def settings(event):
+    form = EventSettingsForm(event)
+    if form.validate_on_submit():
+        promoted = registration_service.update_event_settings(event, form.settings())
+        flash(_("Settings saved."), "success")
+        if promoted:
+            flash(
+                ngettext(
+                    "%(num)d delegate was given a place from the waiting list.",
+                    "%(num)d delegates were given a place from the waiting list.",
+                    len(promoted),
+                ),
+                "success",
+            )
+        return redirect(url_for(".settings", slug=event.slug), 303)
+    return render_template("organiser/settings.html", event=event, form=form)
+
+
+def _delegate_page(event, registration, reject_form: RejectForm):
+    return render_template(
+        "organiser/delegate.html",
+        event=event,
+        registration=registration,
+        history=audit.history(registration.id),
+        waitlist_position=registration_service.waitlist_position(registration),
+        confirm_form=ConfirmForm(),
+        reject_form=reject_form,
+    )
+
+
+def _registration_or_404(event, public_id: str):
+    registration = service.registration_by_public_id(event, public_id)
+    if registration is None:
+        abort(404)
+    return registration

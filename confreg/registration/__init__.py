@@ -1,0 +1,1 @@
+"""Delegate registration, self-service, approval and waitlists."""

@@ -1,0 +1,128 @@
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from confreg.database import UTCDateTime, utcnow
+from confreg.events.models import Event
+from confreg.extensions import db
+from confreg.names import full_name, search_key
+
+#: Delegate categories a delegate can choose, as stable codes with their labels.
+CATEGORIES = {
+    "mayor": _l("Mayor"),
+    "deputy_mayor": _l("Deputy mayor"),
+    "city_official": _l("City official"),
+    "expert_speaker": _l("Expert or speaker"),
+    "international_organisation": _l("International organisation"),
+    "ngo": _l("NGO"),
+    "private_sector": _l("Private sector"),
+    "press": _l("Press"),
+    "unesco_staff": _l("UNESCO staff"),
+    "other": _l("Other"),
+}
+
+STATUSES = {
+    "pending": _l("Pending approval"),
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("On the waiting list"),
+    "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"),
+}
+#: Statuses that hold or wait for a place; an e-mail address has one such per event.
+ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        Index(
+            "uq_registrations_active_email",
+            "event_id",
+            "email_key",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'confirmed', 'waitlisted')"),
+            postgresql_where=text("status IN ('pending', 'confirmed', 'waitlisted')"),
+        ),
+        Index("ix_registrations_event_status", "event_id", "status", "status_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random id for URLs and QR codes; the row id is never shown.
+    public_id: Mapped[str] = mapped_column(String(22), unique=True, default=new_public_id)
+    #: The event registered for.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: Random key of the form that created it, so that a resent form creates nothing.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: One of STATUSES.
+    status: Mapped[str] = mapped_column(String(16))
+    #: When the status last changed; orders the waiting list.
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Why an organiser rejected the registration, as told to the delegate.
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Names as written in the delegate's own script; a single name is a given name.
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    #: Latin-letter transliteration, when the names are in another script.
+    latin_given_name: Mapped[str] = mapped_column(String(100), default="")
+    latin_family_name: Mapped[str] = mapped_column(String(100), default="")
+    #: Address as typed, and its lower-case form that makes it unique per event.
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    #: One of CATEGORIES.
+    category: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    #: City the delegate represents or comes from.
+    city: Mapped[str] = mapped_column(String(100), default="")
+    #: ISO 3166-1 alpha-2.
+    country: Mapped[str] = mapped_column(String(2))
+    #: Locale code for e-mails and documents.
+    preferred_locale: Mapped[str] = mapped_column(String(10))
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    #: Visa invitation letter: whether wanted, and the passport details it cites.
+    needs_visa_letter: Mapped[bool] = mapped_column(Boolean, default=False)
+    passport_name: Mapped[str] = mapped_column(String(200), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    passport_number: Mapped[str] = mapped_column(String(20), default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    #: When the delegate accepted the privacy notice.
+    privacy_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Folded names, organisation and e-mail, for search in any script (names.search_key).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    #: Goes up when a badge is re-issued; older badges are refused.
+    badge_revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: When a manage link was last e-mailed, to answer repeated requests calmly.
+    manage_link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.given_name, self.family_name)
+
+    @property
+    def latin_name(self) -> str:
+        return full_name(self.latin_given_name, self.latin_family_name)
+
+    @property
+    def category_label(self) -> str:
+        return str(CATEGORIES.get(self.category, self.category))
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_key(
+            self.full_name, self.latin_name, self.email, self.organisation, self.city
+        )

@@ -1,0 +1,368 @@
+"""The rules of registration: statuses, capacity, waiting list, self-service links."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from confreg import audit
+from confreg.database import lock_event, utcnow
+from confreg.events.models import Event
+from confreg.extensions import db
+from confreg.mail import queue_mail
+from confreg.registration.models import ACTIVE_STATUSES, Registration
+from confreg.urls import external_url
+
+#: Details a delegate gives and may later change, in the order forms show them.
+DETAIL_FIELDS = (
+    "given_name",
+    "family_name",
+    "latin_given_name",
+    "latin_family_name",
+    "email",
+    "category",
+    "organisation",
+    "job_title",
+    "city",
+    "country",
+    "preferred_locale",
+    "dietary_needs",
+    "accessibility_needs",
+    "needs_visa_letter",
+    "passport_name",
+    "nationality",
+    "passport_number",
+    "date_of_birth",
+)
+_VISA_FIELDS = ("passport_name", "nationality", "passport_number", "date_of_birth")
+
+
+class RegistrationClosed(Exception):
+    pass
+
+
+class EmailTaken(Exception):
+    """Another active registration at the event uses this address."""
+
+
+class InvalidLink(Exception):
+    pass
+
+
+class ExpiredLink(InvalidLink):
+    pass
+
+
+class NotAllowed(Exception):
+    """The registration's status does not allow this change."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a submitted registration form led to."""
+
+    registration: Registration | None
+    #: False when the form had been submitted before, or the address was registered.
+    created: bool
+
+
+# --- links -------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confreg.manage-link")
+
+
+def manage_token(registration: Registration) -> str:
+    return _serializer().dumps(registration.public_id)
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url(
+        "registration.manage", slug=registration.event.slug, token=manage_token(registration)
+    )
+
+
+def registration_for_token(event: Event, token: str) -> Registration:
+    """The registration a manage link stands for; InvalidLink or ExpiredLink otherwise."""
+    max_age = timedelta(days=current_app.config["MANAGE_LINK_MAX_AGE_DAYS"])
+    try:
+        public_id = _serializer().loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired as error:
+        raise ExpiredLink from error
+    except BadSignature as error:
+        raise InvalidLink from error
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.public_id == public_id, Registration.event_id == event.id
+        )
+    )
+    if registration is None:
+        raise InvalidLink
+    return registration
+
+
+def send_manage_link(event: Event, email: str, now: datetime | None = None) -> None:
+    """E-mail the personal link of the address's registration, if there is one; say
+    nothing either way, so that nobody learns who is registered."""
+    now = now or utcnow()
+    registration = db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.email_key == email.strip().lower())
+        .order_by(Registration.status.in_(ACTIVE_STATUSES).desc(), Registration.created_at.desc())
+        .limit(1)
+    )
+    if registration is not None:
+        _mail_manage_link(registration, now)
+    db.session.commit()
+
+
+def _mail_manage_link(registration: Registration, now: datetime) -> None:
+    pause = timedelta(seconds=current_app.config["MANAGE_LINK_RESEND_SECONDS"])
+    if registration.manage_link_sent_at and now - registration.manage_link_sent_at < pause:
+        return
+    registration.manage_link_sent_at = now
+    _notify(registration, "manage_link")
+    audit.record(registration, "manage_link_sent", "system")
+
+
+def _notify(registration: Registration, template: str, **context: Any) -> None:
+    queue_mail(
+        template,
+        registration.email,
+        registration.preferred_locale,
+        event_id=registration.event_id,
+        registration=registration,
+        event=registration.event,
+        manage_url=manage_url(registration),
+        **context,
+    )
+
+
+# --- capacity ----------------------------------------------------------------------
+
+
+def confirmed_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+    )
+
+
+def _has_free_place(event: Event) -> bool:
+    return event.capacity is None or confirmed_count(event) < event.capacity
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            (Registration.status_changed_at < registration.status_changed_at)
+            | (
+                (Registration.status_changed_at == registration.status_changed_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def _set_status(registration: Registration, status: str, now: datetime) -> None:
+    registration.status = status
+    registration.status_changed_at = now
+
+
+def promote_from_waitlist(event: Event, now: datetime) -> list[Registration]:
+    """Give free places to the waiting list in order. The caller holds the event lock."""
+    free = None if event.capacity is None else event.capacity - confirmed_count(event)
+    if free is not None and free <= 0:
+        return []
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.status_changed_at, Registration.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        _set_status(registration, "confirmed", now)
+        audit.record(registration, "promoted", "system")
+        _notify(registration, "promoted")
+    return promoted
+
+
+# --- delegate actions --------------------------------------------------------------
+
+
+def register(
+    event: Event, details: dict[str, Any], submission_key: str, now: datetime | None = None
+) -> Submission:
+    """Create the registration a form describes, once, whatever the number of times the
+    form is sent. An address already registered gets its personal link again instead."""
+    now = now or utcnow()
+    lock_event(event.id)
+    earlier = db.session.scalar(
+        select(Registration).where(Registration.submission_key == submission_key)
+    )
+    if earlier is not None:
+        db.session.commit()
+        return Submission(earlier, created=False)
+    if not event.registration_is_open(now):
+        db.session.rollback()
+        raise RegistrationClosed
+    existing = _active_registration_with_email(event, details["email"])
+    if existing is not None:
+        _mail_manage_link(existing, now)
+        db.session.commit()
+        return Submission(None, created=False)
+
+    registration = Registration(
+        event=event, submission_key=submission_key, privacy_consent_at=now, created_at=now
+    )
+    _apply_details(registration, details)
+    if event.requires_approval:
+        status = "pending"
+    else:
+        status = "confirmed" if _has_free_place(event) else "waitlisted"
+    _set_status(registration, status, now)
+    db.session.add(registration)
+    db.session.flush()
+    audit.record(registration, "registered", "delegate", status=status)
+    registration.manage_link_sent_at = now
+    _notify(registration, "registered")
+    db.session.commit()
+    return Submission(registration, created=True)
+
+
+def update_details(
+    registration: Registration, details: dict[str, Any], actor: str = "delegate", staff_user=None
+) -> dict[str, list]:
+    """Apply changed details and record them; returns what changed."""
+    if registration.status in ("cancelled", "rejected"):
+        raise NotAllowed
+    new_email = details["email"].strip().lower()
+    if new_email != registration.email_key:
+        other = _active_registration_with_email(registration.event, new_email)
+        if other is not None and other.id != registration.id:
+            raise EmailTaken
+    changes = _apply_details(registration, details)
+    if changes:
+        audit.record(registration, "updated", actor, staff_user, changes=changes)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the same address taken at the same moment
+        db.session.rollback()
+        raise EmailTaken from error
+    return changes
+
+
+def cancel(registration: Registration, actor: str = "delegate", staff_user=None) -> None:
+    now = utcnow()
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status not in ACTIVE_STATUSES:
+        db.session.rollback()
+        raise NotAllowed
+    held_place = registration.status == "confirmed"
+    _set_status(registration, "cancelled", now)
+    audit.record(registration, "cancelled", actor, staff_user)
+    _notify(registration, "cancelled")
+    if held_place:
+        promote_from_waitlist(registration.event, now)
+    db.session.commit()
+
+
+# --- organiser actions -------------------------------------------------------------
+
+
+def approve(registration: Registration, staff_user) -> None:
+    now = utcnow()
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != "pending":
+        db.session.rollback()
+        raise NotAllowed
+    status = "confirmed" if _has_free_place(registration.event) else "waitlisted"
+    _set_status(registration, status, now)
+    audit.record(registration, "approved", "staff", staff_user, status=status)
+    _notify(registration, "approved")
+    db.session.commit()
+
+
+def reject(registration: Registration, reason: str, staff_user) -> None:
+    now = utcnow()
+    lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status not in ACTIVE_STATUSES:
+        db.session.rollback()
+        raise NotAllowed
+    held_place = registration.status == "confirmed"
+    _set_status(registration, "rejected", now)
+    registration.status_reason = reason
+    audit.record(registration, "rejected", "staff", staff_user, reason=reason)
+    _notify(registration, "rejected", reason=reason)
+    if held_place:
+        promote_from_waitlist(registration.event, now)
+    db.session.commit()
+
+
+def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Registration]:
+    """Change capacity, approval and the registration window; a larger capacity gives
+    places to the waiting list at once. Returns the delegates promoted."""
+    lock_event(event.id)
+    db.session.refresh(event)
+    for name, value in settings.items():
+        setattr(event, name, value)
+    promoted = promote_from_waitlist(event, utcnow())
+    db.session.commit()
+    return promoted
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _active_registration_with_email(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_key == email.strip().lower(),
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def _apply_details(registration: Registration, details: dict[str, Any]) -> dict[str, list]:
+    values = {name: details[name] for name in DETAIL_FIELDS}
+    if not values["needs_visa_letter"]:
+        values.update(passport_name="", nationality="", passport_number="", date_of_birth=None)
+    changes: dict[str, list] = {}
+    for name, value in values.items():
+        old = getattr(registration, name)
+        if old != value:
+            if registration.id is not None:
+                changes[name] = _audit_values(name, old, value)
+            setattr(registration, name, value)
+    registration.email_key = registration.email.strip().lower()
+    registration.refresh_search_text()
+    return changes
+
+
+def _audit_values(name: str, old: Any, new: Any) -> list:
+    if name in audit.CONFIDENTIAL_FIELDS:
+        return ["…", "…"]
+    return [_plain(old), _plain(new)]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
