@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 from babel import Locale, dates
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -23,6 +23,8 @@ def available_locales() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """The explicit choice, then the browser's preference, then the event's default."""
+    if not has_request_context():  # e-mails and commands choose with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     available = available_locales()
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in available:
