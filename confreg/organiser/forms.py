@@ -3,7 +3,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from confreg.names import clean_multiline
 from confreg.registration.forms import PlainText
@@ -14,7 +14,7 @@ class RejectForm(FlaskForm):
         _l("Reason, as the delegate will read it"),
         validators=[
             PlainText(multiline=True),
-            InputRequired(_l("Say why, so that the delegate understands the decision.")),
+            DataRequired(_l("Say why, so that the delegate understands the decision.")),
             Length(max=1000, message=_l("Use at most %(max)d characters.")),
         ],
         filters=[clean_multiline],

@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from confreg.i18n import available_locales, country_choices, language_name
 from confreg.names import clean_multiline, clean_text, has_forbidden_characters, is_latin
@@ -90,7 +90,7 @@ def _length(maximum: int):
 
 def _text(label, maximum, required_message=None, latin=False, description=None, multiline=False):
     validators = [PlainText(multiline)]
-    validators.append(InputRequired(required_message) if required_message else Optional())
+    validators.append(DataRequired(required_message) if required_message else Optional())
     validators.append(_length(maximum))
     if latin:
         validators.append(LatinLetters())
@@ -125,7 +125,7 @@ class DelegateDetailsForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             PlainText(),
-            InputRequired(_l("Enter your e-mail address.")),
+            DataRequired(_l("Enter your e-mail address.")),
             _length(254),
             EmailAddress(),
         ],
@@ -135,7 +135,7 @@ class DelegateDetailsForm(FlaskForm):
     category = SelectField(
         _l("Category"),
         validators=[
-            InputRequired(_l("Choose the category that describes you best.")),
+            DataRequired(_l("Choose the category that describes you best.")),
             ChoiceOf(_l("Choose a category from the list.")),
         ],
         validate_choice=False,
@@ -151,7 +151,7 @@ class DelegateDetailsForm(FlaskForm):
     country = SelectField(
         _l("Country"),
         validators=[
-            InputRequired(_l("Choose your country.")),
+            DataRequired(_l("Choose your country.")),
             ChoiceOf(_l("Choose a country from the list.")),
         ],
         validate_choice=False,
@@ -159,7 +159,7 @@ class DelegateDetailsForm(FlaskForm):
     preferred_locale = SelectField(
         _l("Preferred language"),
         validators=[
-            InputRequired(_l("Choose the language for your e-mails and documents.")),
+            DataRequired(_l("Choose the language for your e-mails and documents.")),
             ChoiceOf(_l("Choose a language from the list.")),
         ],
         validate_choice=False,
@@ -232,7 +232,7 @@ class DelegateDetailsForm(FlaskForm):
 class RegistrationForm(DelegateDetailsForm):
     privacy_consent = BooleanField(
         _l("I have read the privacy notice and agree that my data is used for this event."),
-        validators=[InputRequired(_l("Accept the privacy notice to register."))],
+        validators=[DataRequired(_l("Accept the privacy notice to register."))],
     )
     #: Identifies this filling-in of the form: sending it again creates nothing new.
     submission_key = HiddenField()
@@ -252,7 +252,7 @@ class LostLinkForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             PlainText(),
-            InputRequired(_l("Enter your e-mail address.")),
+            DataRequired(_l("Enter your e-mail address.")),
             _length(254),
             EmailAddress(),
         ],
