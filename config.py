@@ -84,7 +84,6 @@ class TestConfig(Config):
     SERVER_NAME = None
     BASE_URL = "http://confreg.test"
     MAIL_DELIVER_AFTER_REQUEST = False
-    MAIL_RETRY_BASE_SECONDS = 0
 
     def __init__(self, database_url: str) -> None:
         self.SECRET_KEY = "test-secret-key"

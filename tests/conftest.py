@@ -145,10 +145,10 @@ _ATTRIBUTE = re.compile(r'(name|value)="([^"]*)"')
 
 
 def form_fields(client, url: str) -> dict[str, str]:
-    """The hidden fields (CSRF token, submission key) of the first form at `url`."""
+    """The hidden fields (CSRF token, submission key) of the page's forms."""
     page = client.get(url).get_data(as_text=True)
     fields = {}
-    for tag in _HIDDEN.findall(page.split("<main", 1)[1]):
+    for tag in _HIDDEN.findall(page):
         attributes = dict(_ATTRIBUTE.findall(tag))
         if "name" in attributes:
             fields[attributes["name"]] = unescape(attributes.get("value", ""))

@@ -25,7 +25,7 @@ def rejected(client, event, field, **overrides) -> str:
     assert db.session.scalars(select(Registration)).all() == []
     assert 'class="error-summary"' in page
     assert f'href="#{field}"' in page  # the summary links to the field
-    assert f'aria-invalid="true"' in page
+    assert 'aria-invalid="true"' in page
     message = field_error(page, field)
     assert message, f"no error shown next to {field}"
     return message

@@ -243,9 +243,7 @@ def test_delegate_cancels_and_gets_a_confirmation(client, event):
 
 
 @pytest.mark.parametrize("known", [True, False])
-def test_lost_link_answer_does_not_reveal_whether_an_address_is_registered(
-    client, event, known
-):
+def test_lost_link_answer_does_not_reveal_whether_an_address_is_registered(client, event, known):
     register(client, event)
     db.session.execute(db.update(Registration).values(manage_link_sent_at=None))
     db.session.commit()
@@ -272,4 +270,3 @@ def test_unknown_event_is_a_clear_404(client, app):
     response = client.get("/e/no-such-event/register")
     assert response.status_code == 404
     assert "This page does not exist" in response.get_data(as_text=True)
-
