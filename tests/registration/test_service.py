@@ -68,7 +68,7 @@ def test_cancelling_a_confirmed_place_promotes_the_first_in_line(app):
 
 def test_cancelling_a_waitlisted_place_promotes_nobody(app):
     event = make_event(capacity=1)
-    first, second, third = (sign_up(event, number) for number in range(3))
+    _first, second, third = (sign_up(event, number) for number in range(3))
     service.cancel(second)
     assert statuses(event) == ["confirmed", "cancelled", "waitlisted"]
     assert service.waitlist_position(third) == 1
@@ -126,7 +126,7 @@ def test_approval_events_hold_registrations_pending(app):
 def test_rejection_mails_the_reason_and_frees_the_place(app):
     event = make_event(capacity=1)
     organiser = make_staff(event, "organiser")
-    first, second = sign_up(event, 0), sign_up(event, 1)
+    first, _second = sign_up(event, 0), sign_up(event, 1)
 
     service.reject(first, "The mayors' forum is for city representatives only.", organiser)
 
