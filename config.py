@@ -54,6 +54,8 @@ class Config:
     #: A lost-link request for the same registration is answered at most this often.
     MANAGE_LINK_RESEND_SECONDS = int(os.environ.get("CONFREG_MANAGE_LINK_RESEND_SECONDS", "60"))
     DELEGATES_PER_PAGE = 50
+    #: Forms carry text only; a larger request is refused before it is read.
+    MAX_CONTENT_LENGTH = 256 * 1024
 
     #: "smtp" sends through CONFREG_MAIL_SERVER; "log" writes each message to the
     #: application log (the demo's mode). Without a server configured, "log".

@@ -68,13 +68,26 @@ def romanise(value: str) -> str:
     return _NOT_SEARCHABLE.sub("", anyascii(folded).lower())
 
 
+# Ukrainian names are romanised by Ukraine's own rules (Мельник: Melnyk, not Melnik);
+# the same Cyrillic is also keyed the Russian way, so that either spelling finds it.
+_UKRAINIAN_LETTERS = str.maketrans({"и": "y", "г": "h", "ї": "yi", "є": "ye"})
+
+
+def _romanisations(value: str) -> list[str]:
+    keys = [romanise(value)]
+    ukrainian = romanise(fold(value).translate(_UKRAINIAN_LETTERS))
+    if ukrainian != keys[0]:
+        keys.append(ukrainian)
+    return keys
+
+
 def search_key(*parts: str) -> str:
     """What a search matches against: each part folded in its own script and romanised."""
     keys: list[str] = []
     for part in parts:
         if not part:
             continue
-        for key in (fold(part), romanise(part)):
+        for key in (fold(part), *_romanisations(part)):
             if key not in keys:
                 keys.append(key)
     return " ".join(keys)

@@ -181,9 +181,7 @@ def test_settings_change_capacity_and_window_in_the_event_zone(client, app):
 
     response = client.post(url, data=form, follow_redirects=True)
 
-    assert "1 delegate was given a place from the waiting list." in response.get_data(
-        as_text=True
-    )
+    assert "1 delegate was given a place from the waiting list." in response.get_data(as_text=True)
     db.session.refresh(event)
     assert event.capacity == 2
     assert event.requires_approval is False
