@@ -93,13 +93,17 @@ def format_event_datetime(moment: datetime, event) -> str:
     return pattern.format(format_event_time(moment, event), date_part)
 
 
-def format_event_time(moment: datetime, event) -> str:
-    """Time of day in the event's zone, with the zone named."""
-    locale = get_locale()
-    local = moment.astimezone(event.zone)
-    time_part = dates.format_time(local.timetz(), "short", locale=locale)
-    zone = dates.get_timezone_location(event.zone, locale=locale, return_city=True)
-    return f"{time_part} ({zone})"
+def format_event_time(moment: datetime, event, with_zone: bool = True) -> str:
+    """Time of day in the event's zone, with the zone named unless the page names it."""
+    time_part = dates.format_time(
+        moment.astimezone(event.zone).timetz(), "short", locale=get_locale()
+    )
+    return f"{time_part} ({event_zone_name(event)})" if with_zone else time_part
+
+
+def event_zone_name(event) -> str:
+    """The event's time zone as people say it: 'Mexico (Mexico City) Time'."""
+    return dates.get_timezone_location(event.zone, locale=get_locale())
 
 
 def format_event_dates(event) -> str:
