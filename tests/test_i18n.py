@@ -142,3 +142,13 @@ def test_template_holds_every_string_in_the_code(tmp_path):
     with (TRANSLATIONS / "messages.pot").open("rb") as source:
         committed = {message.id for message in read_po(source) if message.id}
     assert extracted == committed
+
+
+def test_persian_form_errors_are_persian(client, event):
+    from tests.conftest import register
+
+    client.set_cookie("confreg_locale", "fa")
+    page = register(client, event, email="broken", country="XX").get_data(as_text=True)
+    assert 'dir="rtl"' in html_tag(page)
+    for english in ("Please correct", "(optional)", "Enter a valid", "Choose a country", "Register"):
+        assert english not in page, english
