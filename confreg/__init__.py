@@ -36,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_error_pages(app)
+    app.after_request(_security_headers)
     _register_template_helpers(app)
 
     from confreg.cli import confreg_cli
@@ -53,6 +54,15 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (site, events, registration, auth, organiser):
         app.register_blueprint(blueprint)
+
+
+def _security_headers(response):
+    # Personal links carry their key in the URL: never hand it to another site as a
+    # referrer. No page is meant to be framed by another site.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -11,7 +11,8 @@ from confreg.extensions import db
 from confreg.registration.models import Registration
 from tests.conftest import delegate_details, form_fields, register
 
-FIELDS = list(delegate_details()) + [
+FIELDS = [
+    *delegate_details(),
     "needs_visa_letter",
     "passport_name",
     "nationality",

@@ -57,10 +57,10 @@ def test_demo_logins_work(app):
 
 
 def test_create_user_gives_a_role_at_an_event(app, event):
+    command = ["confreg", "create-user", "Desk2@City.example", "--role", "desk"]
     result = app.test_cli_runner().invoke(
-        args=["confreg", "create-user", "Desk2@City.example", "--role", "desk", "--event", event.slug,
-              "--password", "a long enough password"]
-    )  # fmt: skip
+        args=[*command, "--event", event.slug, "--password", "a long enough password"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(StaffUser)).one()
     assert user.email == "desk2@city.example"

@@ -270,3 +270,10 @@ def test_unknown_event_is_a_clear_404(client, app):
     response = client.get("/e/no-such-event/register")
     assert response.status_code == 404
     assert "This page does not exist" in response.get_data(as_text=True)
+
+
+def test_personal_link_pages_do_not_leak_the_link_as_a_referrer(client, event):
+    register(client, event)
+    response = client.get(manage_path(outbox()[0]))
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
