@@ -20,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(INSTANCE),
     )
     app.config.from_object(config or Config())
+    INSTANCE.mkdir(exist_ok=True)  # where the default SQLite database lives
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)
 
