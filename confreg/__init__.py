@@ -102,6 +102,7 @@ def _register_template_helpers(app: Flask) -> None:
         language_name=i18n.language_name,
         available_locales=i18n.available_locales,
         country_name=i18n.country_name,
+        place=i18n.format_place,
         event_zone_name=i18n.event_zone_name,
         localised=i18n.localised,
         current_locale=lambda: str(get_locale()),

@@ -61,7 +61,14 @@ class AuditEntry(db.Model):
         return str(ACTORS.get(self.actor, self.actor))
 
 
-def record(registration, action: str, actor: str, staff_user=None, **details: Any) -> None:
+def record(
+    registration,
+    action: str,
+    actor: str,
+    staff_user=None,
+    at: datetime | None = None,
+    **details: Any,
+) -> None:
     """Add an audit entry to the current transaction."""
     db.session.add(
         AuditEntry(
@@ -71,6 +78,7 @@ def record(registration, action: str, actor: str, staff_user=None, **details: An
             staff_user_id=staff_user.id if staff_user is not None else None,
             action=action,
             details=details,
+            created_at=at or utcnow(),
         )
     )
 

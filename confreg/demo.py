@@ -217,4 +217,4 @@ def _delegates(event: Event) -> None:
         registration.refresh_search_text()
         db.session.add(registration)
         db.session.flush()
-        audit.record(registration, "registered", "delegate", status="confirmed")
+        audit.record(registration, "registered", "delegate", at=moment, status="confirmed")

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pycountry
 from babel import Locale, dates
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale
-from markupsafe import Markup
+from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
 from confreg.names import fold
 
@@ -84,13 +84,16 @@ def country_name(code: str) -> str:
     return dict(_countries(str(get_locale()))).get(code, code)
 
 
+def _date_and_time(local: datetime, time_text: str) -> str:
+    """A date and a time of day, in the order and with the joint the locale uses."""
+    locale = get_locale()
+    date_text = dates.format_date(local.date(), "medium", locale=locale)
+    return locale.datetime_formats["medium"].format(time_text, date_text)
+
+
 def format_event_datetime(moment: datetime, event) -> str:
     """Date and time in the event's zone, with the zone named."""
-    locale = get_locale()
-    local = moment.astimezone(event.zone)
-    date_part = dates.format_date(local.date(), "medium", locale=locale)
-    pattern = locale.datetime_formats["medium"]  # "{1}, {0}": date and time in locale order
-    return pattern.format(format_event_time(moment, event), date_part)
+    return _date_and_time(moment.astimezone(event.zone), format_event_time(moment, event))
 
 
 def format_event_time(moment: datetime, event, with_zone: bool = True) -> str:
@@ -112,13 +115,19 @@ def format_event_dates(event) -> str:
 
 
 def format_moment(moment: datetime | None, timezone: str = "UTC") -> str:
-    """A stored moment (audit entries, outbox) in the given zone, with the zone named."""
+    """A stored moment (history, lists) to the minute in the given zone, with its offset."""
     if moment is None:
         return ""
-    zone = ZoneInfo(timezone)
-    locale = get_locale()
-    local = moment.astimezone(zone)
-    return "{} {}".format(
-        dates.format_datetime(local, "medium", tzinfo=zone, locale=locale),
-        dates.get_timezone_name(zone, "short", locale=locale) if timezone != "UTC" else "UTC",
-    )
+    local = moment.astimezone(ZoneInfo(timezone))
+    time_text = dates.format_time(local.timetz(), "short", locale=get_locale())
+    offset = dates.get_timezone_gmt(local, "long", locale=get_locale())
+    return _date_and_time(local, f"{time_text} ({offset})")
+
+
+def format_place(city: str, country_code: str) -> Markup:
+    """'Serres, Greece', with the joint the language uses and the city kept in its own
+    direction."""
+    return Markup(escape(gettext("%(city)s, %(country)s"))) % {
+        "city": bidi_isolate(city),
+        "country": country_name(country_code),
+    }
