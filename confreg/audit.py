@@ -19,6 +19,10 @@ ACTIONS = {
     "waitlisted": _l("Moved to the waiting list"),
     "promoted": _l("Given a place from the waiting list"),
     "manage_link_sent": _l("Personal link e-mailed"),
+    "session_enrolled": _l("Signed up for a session"),
+    "session_waitlisted": _l("Joined a session's waiting list"),
+    "session_promoted": _l("Given a seat in a session"),
+    "session_left": _l("Left a session"),
 }
 ACTORS = {"delegate": _l("Delegate"), "staff": _l("Staff"), "system": _l("System")}
 #: Fields whose values are kept out of the history, which only says they changed.

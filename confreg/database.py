@@ -21,23 +21,27 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def lock_event(event_id: int) -> None:
-    """Hold the event's row lock until the transaction ends, so that decisions based
-    on counts (capacity, waitlist order) are taken one at a time.
+def lock_for_update(model, row_id: int) -> None:
+    """Hold the row's lock until the transaction ends, so that decisions based on counts
+    (capacity, waiting-list order) are taken one at a time.
 
     On PostgreSQL this is `SELECT … FOR UPDATE`. SQLite locks the whole database for
     writing; pysqlite opens its transaction at the first write, so a dummy write taken
     before any other makes every later read in the transaction current. Call it before
-    the transaction writes anything else.
+    the transaction writes anything else. The model needs a `lock_version` column.
     """
-    from confreg.events.models import Event
-
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(
-            update(Event).where(Event.id == event_id).values(lock_version=Event.lock_version + 1)
+            update(model).where(model.id == row_id).values(lock_version=model.lock_version + 1)
         )
     else:
-        db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def lock_event(event_id: int) -> None:
+    from confreg.events.models import Event
+
+    lock_for_update(Event, event_id)
 
 
 class UTCDateTime(TypeDecorator):

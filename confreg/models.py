@@ -2,18 +2,27 @@
 
 from confreg.audit import AuditEntry
 from confreg.auth.models import EventRole, StaffUser
-from confreg.events.models import Event, ProgrammeSession, Room, Track
+from confreg.events.models import (
+    Enrolment,
+    Event,
+    ProgrammeSession,
+    Room,
+    SessionInvitation,
+    Track,
+)
 from confreg.mail import OutboxMessage
 from confreg.registration.models import Registration
 
 __all__ = [
     "AuditEntry",
+    "Enrolment",
     "Event",
     "EventRole",
     "OutboxMessage",
     "ProgrammeSession",
     "Registration",
     "Room",
+    "SessionInvitation",
     "StaffUser",
     "Track",
 ]

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confreg.database import UTCDateTime, utcnow
@@ -132,9 +132,13 @@ class ProgrammeSession(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     #: Delegate categories admitted; None admits every confirmed delegate.
     eligible_categories: Mapped[list[str] | None] = mapped_column(JSON)
+    #: Only delegates on the session's invitation list may sign up.
+    by_invitation: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Locale codes of the languages spoken, and those interpreted into.
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     interpreted_into: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Bumped to take SQLite's write lock first thing in a transaction (see database.py).
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship()
     track: Mapped[Track | None] = relationship()
@@ -143,3 +147,51 @@ class ProgrammeSession(db.Model):
     @property
     def display_title(self) -> str:
         return localised(self.title, self.event.default_locale)
+
+    @property
+    def seats(self) -> int | None:
+        """Seats on offer: the session's own number, else the room's; None is no limit."""
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
+
+    def overlaps(self, other: "ProgrammeSession") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class Enrolment(db.Model):
+    """A delegate's place in a programme session, or their place in its queue."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id"),
+        Index("ix_enrolments_queue", "session_id", "status", "status_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The session signed up for.
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"))
+    #: The delegate's registration.
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    #: "enrolled" (holds a seat) or "waitlisted" (queues for one).
+    status: Mapped[str] = mapped_column(String(12))
+    #: When the status last changed; orders the waiting list, first come first served.
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[ProgrammeSession] = relationship()
+    registration = relationship("Registration")
+
+
+class SessionInvitation(db.Model):
+    """A delegate invited to a session that is open by invitation only."""
+
+    __tablename__ = "session_invitations"
+    __table_args__ = (UniqueConstraint("session_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The session invited to.
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"))
+    #: The invited delegate's registration.
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))

@@ -5,17 +5,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from confreg import audit
 from confreg.database import lock_event, utcnow
+from confreg.events.enrolment import release_sessions
 from confreg.events.models import Event
 from confreg.extensions import db
 from confreg.mail import queue_mail
+from confreg.registration.links import ExpiredLink, InvalidLink, manage_url, registration_for_token
 from confreg.registration.models import ACTIVE_STATUSES, Registration
-from confreg.urls import external_url
+
+__all__ = ["ExpiredLink", "InvalidLink", "registration_for_token"]
 
 #: Details a delegate gives and may later change, in the order forms show them.
 DETAIL_FIELDS = (
@@ -49,14 +51,6 @@ class EmailTaken(Exception):
     """Another active registration at the event uses this address."""
 
 
-class InvalidLink(Exception):
-    pass
-
-
-class ExpiredLink(InvalidLink):
-    pass
-
-
 class NotAllowed(Exception):
     """The registration's status does not allow this change."""
 
@@ -71,39 +65,6 @@ class Submission:
 
 
 # --- links -------------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confreg.manage-link")
-
-
-def manage_token(registration: Registration) -> str:
-    return _serializer().dumps(registration.public_id)
-
-
-def manage_url(registration: Registration) -> str:
-    return external_url(
-        "registration.manage", slug=registration.event.slug, token=manage_token(registration)
-    )
-
-
-def registration_for_token(event: Event, token: str) -> Registration:
-    """The registration a manage link stands for; InvalidLink or ExpiredLink otherwise."""
-    max_age = timedelta(days=current_app.config["MANAGE_LINK_MAX_AGE_DAYS"])
-    try:
-        public_id = _serializer().loads(token, max_age=int(max_age.total_seconds()))
-    except SignatureExpired as error:
-        raise ExpiredLink from error
-    except BadSignature as error:
-        raise InvalidLink from error
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.public_id == public_id, Registration.event_id == event.id
-        )
-    )
-    if registration is None:
-        raise InvalidLink
-    return registration
 
 
 def send_manage_link(event: Event, email: str, now: datetime | None = None) -> None:
@@ -210,8 +171,8 @@ def register(
 ) -> Submission:
     """Create the registration a form describes, once, whatever the number of times the
     form is sent. An address already registered gets its personal link again instead."""
-    now = now or utcnow()
     lock_event(event.id)
+    now = now or utcnow()  # after the lock: the waiting list's order is the order of acceptance
     earlier = db.session.scalar(
         select(Registration).where(Registration.submission_key == submission_key)
     )
@@ -268,8 +229,8 @@ def update_details(
 
 
 def cancel(registration: Registration, actor: str = "delegate", staff_user=None) -> None:
-    now = utcnow()
     lock_event(registration.event_id)
+    now = utcnow()
     db.session.refresh(registration)
     if registration.status not in ACTIVE_STATUSES:
         db.session.rollback()
@@ -278,6 +239,7 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
     _set_status(registration, "cancelled", now)
     audit.record(registration, "cancelled", actor, staff_user)
     _notify(registration, "cancelled")
+    release_sessions(registration, now)
     if held_place:
         promote_from_waitlist(registration.event, now)
     db.session.commit()
@@ -287,8 +249,8 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
 
 
 def approve(registration: Registration, staff_user) -> None:
-    now = utcnow()
     lock_event(registration.event_id)
+    now = utcnow()
     db.session.refresh(registration)
     if registration.status != "pending":
         db.session.rollback()
@@ -301,8 +263,8 @@ def approve(registration: Registration, staff_user) -> None:
 
 
 def reject(registration: Registration, reason: str, staff_user) -> None:
-    now = utcnow()
     lock_event(registration.event_id)
+    now = utcnow()
     db.session.refresh(registration)
     if registration.status not in ACTIVE_STATUSES:
         db.session.rollback()
@@ -312,6 +274,7 @@ def reject(registration: Registration, reason: str, staff_user) -> None:
     registration.status_reason = reason
     audit.record(registration, "rejected", "staff", staff_user, reason=reason)
     _notify(registration, "rejected", reason=reason)
+    release_sessions(registration, now)
     if held_place:
         promote_from_waitlist(registration.event, now)
     db.session.commit()

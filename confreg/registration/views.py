@@ -1,13 +1,16 @@
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from confreg.database import utcnow
+from confreg.events import enrolment as enrolment_service
+from confreg.events.models import ProgrammeSession
 from confreg.events.service import event_or_404
-from confreg.extensions import csrf
-from confreg.registration import service
+from confreg.extensions import csrf, db
+from confreg.registration import links, service
 from confreg.registration.forms import (
     ConfirmForm,
     DelegateDetailsForm,
@@ -22,15 +25,15 @@ def _with_manage_link(view):
     """Resolves the personal link to its registration, or explains why it cannot."""
 
     @wraps(view)
-    def wrapped(slug: str, token: str):
+    def wrapped(slug: str, token: str, **kwargs):
         event = event_or_404(slug)
         try:
-            registration = service.registration_for_token(event, token)
-        except service.ExpiredLink:
+            registration = links.registration_for_token(event, token)
+        except links.ExpiredLink:
             return render_template("registration/bad_link.html", event=event, expired=True), 410
-        except service.InvalidLink:
+        except links.InvalidLink:
             return render_template("registration/bad_link.html", event=event, expired=False), 404
-        return view(event, registration, token)
+        return view(event, registration, token, **kwargs)
 
     return wrapped
 
@@ -79,7 +82,57 @@ def manage(event, registration, token):
         registration=registration,
         token=token,
         waitlist_position=service.waitlist_position(registration),
+        choices=enrolment_service.session_choices(registration)
+        if registration.status == "confirmed"
+        else [],
+        form=ConfirmForm(),
     )
+
+
+@bp.post("/manage/<token>/sessions/<int:session_id>/<any(join, leave):action>")
+@_with_manage_link
+def choose_session(event, registration, token, session_id: int, action: str):
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    title = session.display_title
+    try:
+        if action == "join":
+            enrolment = enrolment_service.enrol(registration, session)
+        else:
+            enrolment_service.leave(registration, session)
+    except enrolment_service.Overlaps as refused:
+        flash(
+            _(
+                "%(session)s overlaps with %(other)s, which you have chosen already.",
+                session=title,
+                other=refused.other.display_title,
+            ),
+            "error",
+        )
+    except enrolment_service.EnrolmentRefused as refused:
+        flash(_REFUSALS[refused.code], "error")
+    else:
+        if action == "leave":
+            flash(_("You have left %(session)s.", session=title), "success")
+        elif enrolment.status == "enrolled":
+            flash(_("You have a seat in %(session)s.", session=title), "success")
+        else:
+            position = enrolment_service.waitlist_position(enrolment)
+            message = _(
+                "%(session)s is full: you are number %(position)d on its waiting list.",
+                session=title,
+                position=position,
+            )
+            flash(message, "success")
+    return redirect(url_for(".manage", slug=event.slug, token=token) + "#programme", 303)
+
+
+_REFUSALS = {
+    "not_confirmed": _l("You can choose sessions once your registration is confirmed."),
+    "not_eligible": _l("This session is not open to you."),
+    "not_enrolled": _l("You had not chosen this session."),
+}
 
 
 @bp.route("/manage/<token>/edit", methods=["GET", "POST"])

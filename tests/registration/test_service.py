@@ -168,6 +168,11 @@ def test_simultaneous_registrations_never_exceed_capacity(app, run_in_threads):
 
     assert run_in_threads(12, register_one) == [303] * 12
     assert sorted(statuses(event)) == ["confirmed"] * 3 + ["waitlisted"] * 9
+    waiting = db.session.scalars(
+        select(Registration).where(Registration.status == "waitlisted")
+    ).all()
+    in_line = sorted(waiting, key=service.waitlist_position)
+    assert [r.id for r in in_line] == sorted(r.id for r in waiting)  # order of acceptance
 
 
 def test_simultaneous_cancellations_promote_each_waiting_delegate_once(app, run_in_threads):
