@@ -139,6 +139,10 @@ class ProgrammeSession(db.Model):
     interpreted_into: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Bumped to take SQLite's write lock first thing in a transaction (see database.py).
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: Goes up at every change a calendar must pick up (iCalendar's SEQUENCE).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the session was last changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
     track: Mapped[Track | None] = relationship()

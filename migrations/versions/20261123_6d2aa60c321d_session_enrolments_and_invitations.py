@@ -1,4 +1,4 @@
-"""session enrolments and invitations
+"""session enrolments and invitations; sessions keep a change sequence
 
 Revision ID: 6d2aa60c321d
 Revises: 963c99793bbf
@@ -45,10 +45,14 @@ def upgrade():
         # existing sessions stay open to all, unlocked
         batch_op.add_column(sa.Column('by_invitation', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('lock_version', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('sequence', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()))
 
 
 def downgrade():
     with op.batch_alter_table('programme_sessions', schema=None) as batch_op:
+        batch_op.drop_column('updated_at')
+        batch_op.drop_column('sequence')
         batch_op.drop_column('lock_version')
         batch_op.drop_column('by_invitation')
 
