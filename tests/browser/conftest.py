@@ -1,4 +1,7 @@
-"""A real Chromium (Debian's, driven by Playwright) against the app served on loopback."""
+"""A real Chromium (Debian's, driven by Playwright) against the app served on loopback.
+
+Browser tests run once, on SQLite: the server-side behaviour they exercise is covered
+on every backend by the tests that use Flask's test client."""
 
 import shutil
 import threading
@@ -18,36 +21,64 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: Longest wait for any one page or element; a test takes a few seconds in all.
+TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole run; each test gets a context (cookies, locale,
+    viewport) of its own."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed; browser tests skipped"
+    )
+    playwright = sync_api.sync_playwright().start()
+    try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    finally:
+        playwright.stop()
 
 
 @pytest.fixture
 def live_server(app):
-    """The app on a free loopback port; browser tests run once, on SQLite."""
+    """The test's app on a free loopback port, in a thread of its own; yields its URL.
+    The server's requests use their own app contexts and database sessions."""
     if app.config["BACKEND"] != "sqlite":
         pytest.skip("browser tests run once, on SQLite")
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval lets shutdown() return at once rather than after 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     thread.join(10)
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens a page in a new browser context (options as for `browser.new_context`,
+    e.g. locale="fa-IR" or viewport=...); every context is closed after the test."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{"base_url": live_server, "locale": "en-GB"} | options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in an English-speaking browser with a laptop-sized window."""
+    return new_page()
