@@ -96,6 +96,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from confreg import i18n
     from confreg.cities import member_cities
+    from confreg.registration.models import CATEGORIES
 
     app.jinja_env.globals.update(
         text_direction=i18n.text_direction,
@@ -114,5 +115,6 @@ def _register_template_helpers(app: Flask) -> None:
         event_dates=i18n.format_event_dates,
         moment=i18n.format_moment,
         bdi=i18n.bidi_isolate,
+        category_label=lambda code: str(CATEGORIES.get(code, code)),
     )
     app.jinja_env.add_extension("jinja2.ext.do")
