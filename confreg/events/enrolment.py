@@ -12,6 +12,7 @@ from confreg.database import lock_for_update, utcnow
 from confreg.events.models import Enrolment, ProgrammeSession, SessionInvitation
 from confreg.extensions import db
 from confreg.mail import queue_mail
+from confreg.names import fold
 from confreg.registration.links import manage_url
 from confreg.registration.models import Registration
 
@@ -69,17 +70,21 @@ def is_eligible(registration: Registration, session: ProgrammeSession) -> bool:
 
 
 def enrol(
-    registration: Registration, session: ProgrammeSession, now: datetime | None = None
+    registration: Registration,
+    session: ProgrammeSession,
+    now: datetime | None = None,
+    staff_user=None,
 ) -> Enrolment:
     """Give the delegate a seat, or a place on the waiting list when the session is full.
-    Signing up again for the same session changes nothing."""
+    Signing up again for the same session changes nothing. An organiser (`staff_user`)
+    may seat a delegate whatever the session's eligibility, never past its seats."""
     lock_for_update(ProgrammeSession, session.id)
     now = now or utcnow()  # after the lock: the queue's order is the order of acceptance
     db.session.refresh(registration)
     enrolment = _enrolment(registration.id, session.id)
     if enrolment is None:
         try:
-            _check_may_sign_up(registration, session)
+            _check_may_sign_up(registration, session, by_organiser=staff_user is not None)
         except EnrolmentRefused:
             db.session.rollback()
             raise
@@ -91,32 +96,92 @@ def enrol(
             status_changed_at=now,
         )
         db.session.add(enrolment)
-        audit.record(registration, f"session_{status}", "delegate", session_id=session.id)
+        actor = "staff" if staff_user is not None else "delegate"
+        audit.record(registration, f"session_{status}", actor, staff_user, session_id=session.id)
     db.session.commit()
     return enrolment
 
 
-def _check_may_sign_up(registration: Registration, session: ProgrammeSession) -> None:
+def _check_may_sign_up(
+    registration: Registration, session: ProgrammeSession, by_organiser: bool = False
+) -> None:
     if registration.status != "confirmed":
         raise NotConfirmed
-    if not is_eligible(registration, session):
+    if not by_organiser and not is_eligible(registration, session):
         raise NotEligible
     if clash := _clashing_session(registration, session):
         raise Overlaps(clash)
 
 
 def leave(
-    registration: Registration, session: ProgrammeSession, now: datetime | None = None
+    registration: Registration,
+    session: ProgrammeSession,
+    now: datetime | None = None,
+    staff_user=None,
 ) -> None:
-    """Give up a seat or a place in the queue; a freed seat goes to the next in line."""
+    """Give up a seat or a place in the queue (or an organiser takes it away); a freed
+    seat goes to the next in line."""
     lock_for_update(ProgrammeSession, session.id)
     now = now or utcnow()
     enrolment = _enrolment(registration.id, session.id)
     if enrolment is None:
         db.session.rollback()
         raise NotEnrolled
-    _remove(enrolment, now, actor="delegate")
+    _remove(enrolment, now, "staff" if staff_user is not None else "delegate", staff_user)
     db.session.commit()
+
+
+def roster(session: ProgrammeSession) -> list[Enrolment]:
+    """Who is in a session: seated delegates by name, then the waiting list in order."""
+    enrolments = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.session_id == session.id)
+        .options(selectinload(Enrolment.registration))
+        .order_by(Enrolment.status_changed_at, Enrolment.id)
+    ).all()
+    seated = sorted(
+        (e for e in enrolments if e.status == "enrolled"),
+        key=lambda e: fold(e.registration.latin_name or e.registration.full_name),
+    )
+    return seated + [e for e in enrolments if e.status == "waitlisted"]
+
+
+def invite(session: ProgrammeSession, registration: Registration) -> None:
+    if (
+        db.session.scalar(
+            select(SessionInvitation.id).where(
+                SessionInvitation.session_id == session.id,
+                SessionInvitation.registration_id == registration.id,
+            )
+        )
+        is None
+    ):
+        db.session.add(SessionInvitation(session_id=session.id, registration_id=registration.id))
+        db.session.commit()
+
+
+def invited(session: ProgrammeSession) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(SessionInvitation, SessionInvitation.registration_id == Registration.id)
+            .where(SessionInvitation.session_id == session.id)
+            .order_by(Registration.family_name, Registration.given_name)
+        )
+    )
+
+
+def uninvite(session: ProgrammeSession, registration: Registration) -> None:
+    """Take the invitation back; a seat already given stays until removed by hand."""
+    invitation = db.session.scalar(
+        select(SessionInvitation).where(
+            SessionInvitation.session_id == session.id,
+            SessionInvitation.registration_id == registration.id,
+        )
+    )
+    if invitation is not None:
+        db.session.delete(invitation)
+        db.session.commit()
 
 
 def release_sessions(registration: Registration, now: datetime) -> None:
@@ -129,7 +194,7 @@ def release_sessions(registration: Registration, now: datetime) -> None:
     ).all()
     for enrolment in enrolments:
         lock_for_update(ProgrammeSession, enrolment.session_id)
-        _remove(enrolment, now, actor="system")
+        _remove(enrolment, now, "system")
 
 
 def waitlist_position(enrolment: Enrolment) -> int | None:
@@ -249,11 +314,11 @@ def _queue_ahead(enrolment: Enrolment) -> int:
     )
 
 
-def _remove(enrolment: Enrolment, now: datetime, actor: str) -> None:
+def _remove(enrolment: Enrolment, now: datetime, actor: str, staff_user=None) -> None:
     registration, session = enrolment.registration, enrolment.session
     held_seat = enrolment.status == "enrolled"
     db.session.delete(enrolment)
-    audit.record(registration, "session_left", actor, session_id=session.id)
+    audit.record(registration, "session_left", actor, staff_user, session_id=session.id)
     db.session.flush()
     if held_seat:
         _promote_next(session, now)

@@ -2,10 +2,10 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from confreg.names import clean_multiline
+from confreg.names import clean_multiline, clean_text
 from confreg.registration.forms import PlainText
 
 
@@ -70,3 +70,18 @@ class EventSettingsForm(FlaskForm):
     def _moment(self, local: datetime | None) -> datetime | None:
         """A wall-clock time at the venue, as a moment."""
         return local.replace(tzinfo=self.zone) if local else None
+
+
+class DelegateByEmailForm(FlaskForm):
+    """Names a delegate of the event by the address they registered with."""
+
+    email = StringField(
+        _l("Delegate's e-mail address"),
+        validators=[
+            PlainText(),
+            DataRequired(_l("Enter the address the delegate registered with.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+        filters=[clean_text],
+        render_kw={"maxlength": 254, "dir": "ltr", "type": "email"},
+    )

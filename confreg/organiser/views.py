@@ -133,3 +133,7 @@ def _registration_or_404(event, public_id: str):
     if registration is None:
         abort(404)
     return registration
+
+
+# Routes of the same blueprint, kept in modules of their own.
+from confreg.organiser import session_views  # noqa: E402, F401
