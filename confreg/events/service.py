@@ -1,12 +1,14 @@
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask import abort, g
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from confreg.database import lock_event
 from confreg.events.models import Enrolment, Event, ProgrammeSession
 from confreg.extensions import db
+from confreg.mail import queue_mail
 
 
 def event_or_404(slug: str) -> Event:
@@ -82,3 +84,46 @@ def timetable(event: Event, track_id: int | None = None) -> list[tuple[date, lis
         else:
             slots.append(TimeSlot(session.starts_at, [entry]))
     return list(days.items())
+
+
+def move_event(event: Event, starts_on: date, ends_on: date, move_programme: bool) -> int:
+    """Give the event new dates; with `move_programme`, every session moves by the same
+    number of days at the same wall-clock time in the event's zone. Every delegate still
+    registered is told, in their own language. Returns how many were told."""
+    from confreg.registration.links import manage_url
+    from confreg.registration.models import ACTIVE_STATUSES, Registration
+
+    lock_event(event.id)
+    shift = starts_on - event.starts_on
+    event.starts_on, event.ends_on = starts_on, ends_on
+    if move_programme and shift:
+        sessions = db.session.scalars(
+            select(ProgrammeSession).where(ProgrammeSession.event_id == event.id)
+        )
+        for session in sessions:
+            session.starts_at = _same_time_days_later(session.starts_at, shift.days, event)
+            session.ends_at = _same_time_days_later(session.ends_at, shift.days, event)
+            session.sequence += 1
+    delegates = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
+    for registration in delegates:
+        queue_mail(
+            "event_moved",
+            registration.email,
+            registration.preferred_locale,
+            event_id=event.id,
+            registration=registration,
+            event=event,
+            manage_url=manage_url(registration),
+        )
+    db.session.commit()
+    return len(delegates)
+
+
+def _same_time_days_later(moment: datetime, days: int, event: Event) -> datetime:
+    """The same wall-clock time at the venue, `days` later (daylight saving may differ)."""
+    local = moment.astimezone(event.zone).replace(tzinfo=None) + timedelta(days=days)
+    return local.replace(tzinfo=event.zone).astimezone(UTC)

@@ -2,7 +2,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from confreg.names import clean_multiline, clean_text
@@ -85,3 +92,24 @@ class DelegateByEmailForm(FlaskForm):
         filters=[clean_text],
         render_kw={"maxlength": 254, "dir": "ltr", "type": "email"},
     )
+
+
+class EventDatesForm(FlaskForm):
+    starts_on = DateField(
+        _l("First day"),
+        validators=[DataRequired(_l("Enter the first day."))],
+        invalid_value_message=_l("Enter the date as year, month and day, e.g. 1980-04-23."),
+    )
+    ends_on = DateField(
+        _l("Last day"),
+        validators=[DataRequired(_l("Enter the last day."))],
+        invalid_value_message=_l("Enter the date as year, month and day, e.g. 1980-04-23."),
+    )
+    move_programme = BooleanField(
+        _l("Move every session by the same number of days, at the same time of day"),
+        default=True,
+    )
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot come before the first."))

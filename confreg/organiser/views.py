@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from confreg import audit
 from confreg.auth.access import event_role_required
+from confreg.events.service import move_event
 from confreg.organiser import service
-from confreg.organiser.forms import EventSettingsForm, RejectForm
+from confreg.organiser.forms import EventDatesForm, EventSettingsForm, RejectForm
 from confreg.registration import service as registration_service
 from confreg.registration.forms import ConfirmForm
 from confreg.registration.models import STATUSES
@@ -114,6 +115,24 @@ def settings(event):
             )
         return redirect(url_for(".settings", slug=event.slug), 303)
     return render_template("organiser/settings.html", event=event, form=form)
+
+
+@bp.route("/dates", methods=["GET", "POST"])
+@event_role_required("organiser")
+def dates(event):
+    form = EventDatesForm(obj=event)
+    if form.validate_on_submit():
+        told = move_event(event, form.starts_on.data, form.ends_on.data, form.move_programme.data)
+        flash(
+            ngettext(
+                "New dates saved. %(num)d delegate is being told by e-mail.",
+                "New dates saved. %(num)d delegates are being told by e-mail.",
+                told,
+            ),
+            "success",
+        )
+        return redirect(url_for(".dates", slug=event.slug), 303)
+    return render_template("organiser/dates.html", event=event, form=form)
 
 
 def _delegate_page(event, registration, reject_form: RejectForm):
