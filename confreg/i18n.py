@@ -91,9 +91,10 @@ def _date_and_time(local: datetime, time_text: str) -> str:
     return locale.datetime_formats["medium"].format(time_text, date_text)
 
 
-def format_event_datetime(moment: datetime, event) -> str:
-    """Date and time in the event's zone, with the zone named."""
-    return _date_and_time(moment.astimezone(event.zone), format_event_time(moment, event))
+def format_event_datetime(moment: datetime, event, with_zone: bool = True) -> str:
+    """Date and time in the event's zone, with the zone named unless the page names it."""
+    local = moment.astimezone(event.zone)
+    return _date_and_time(local, format_event_time(moment, event, with_zone))
 
 
 def format_event_time(moment: datetime, event, with_zone: bool = True) -> str:
