@@ -102,6 +102,40 @@ def enrol(
     return enrolment
 
 
+def take_up_wishes(registration: Registration) -> list[Enrolment]:
+    """Sign a newly confirmed delegate up for the sessions chosen while registering;
+    those no longer open to them (or clashing) are passed over."""
+    wishes = list(registration.session_wishes or [])
+    if registration.status != "confirmed" or not wishes:
+        return []
+    registration.session_wishes = []
+    db.session.commit()
+    sessions = db.session.scalars(
+        select(ProgrammeSession)
+        .where(ProgrammeSession.id.in_(wishes), ProgrammeSession.event_id == registration.event_id)
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ).all()
+    taken = []
+    for session in sessions:
+        try:
+            taken.append(enrol(registration, session))
+        except EnrolmentRefused:
+            continue
+    return taken
+
+
+def sessions_open_to_choose(event_id: int) -> list[ProgrammeSession]:
+    """What the registration form offers: every session but those by invitation."""
+    return list(
+        db.session.scalars(
+            select(ProgrammeSession)
+            .where(ProgrammeSession.event_id == event_id, ProgrammeSession.by_invitation.is_(False))
+            .options(selectinload(ProgrammeSession.event))
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+        )
+    )
+
+
 def _check_may_sign_up(
     registration: Registration, session: ProgrammeSession, by_organiser: bool = False
 ) -> None:

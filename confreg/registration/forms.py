@@ -5,8 +5,17 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from confreg.i18n import available_locales, country_choices, language_name
 from confreg.names import clean_multiline, clean_text, has_forbidden_characters, is_latin
@@ -230,6 +239,15 @@ class DelegateDetailsForm(FlaskForm):
 
 
 class RegistrationForm(DelegateDetailsForm):
+    #: Sessions chosen now, taken up once the registration is confirmed.
+    sessions = SelectMultipleField(
+        _l("Sessions you would like to attend"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        invalid_value_message=_l("Choose sessions from the list."),
+        invalid_choice_message=_l("Choose sessions from the list (%(value)s is not one)."),
+    )
     privacy_consent = BooleanField(
         _l("I have read the privacy notice and agree that my data is used for this event."),
         validators=[DataRequired(_l("Accept the privacy notice to register."))],

@@ -2,7 +2,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confreg.database import UTCDateTime, utcnow
@@ -97,6 +97,8 @@ class Registration(db.Model):
     privacy_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Folded names, organisation and e-mail, for search in any script (names.search_key).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: Programme sessions chosen while registering, taken up once confirmed.
+    session_wishes: Mapped[list[int]] = mapped_column(JSON, default=list)
     #: Goes up when a badge is re-issued; older badges are refused.
     badge_revision: Mapped[int] = mapped_column(Integer, default=1)
     #: When a manage link was last e-mailed, to answer repeated requests calmly.

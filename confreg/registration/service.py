@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from confreg import audit
 from confreg.database import lock_event, utcnow
-from confreg.events.enrolment import release_sessions
+from confreg.events.enrolment import release_sessions, take_up_wishes
 from confreg.events.models import Event
 from confreg.extensions import db
 from confreg.mail import queue_mail
@@ -167,7 +167,11 @@ def promote_from_waitlist(event: Event, now: datetime) -> list[Registration]:
 
 
 def register(
-    event: Event, details: dict[str, Any], submission_key: str, now: datetime | None = None
+    event: Event,
+    details: dict[str, Any],
+    submission_key: str,
+    now: datetime | None = None,
+    session_wishes: list[int] | None = None,
 ) -> Submission:
     """Create the registration a form describes, once, whatever the number of times the
     form is sent. An address already registered gets its personal link again instead."""
@@ -189,7 +193,11 @@ def register(
         return Submission(None, created=False)
 
     registration = Registration(
-        event=event, submission_key=submission_key, privacy_consent_at=now, created_at=now
+        event=event,
+        submission_key=submission_key,
+        privacy_consent_at=now,
+        created_at=now,
+        session_wishes=list(session_wishes or []),
     )
     _apply_details(registration, details)
     if event.requires_approval:
@@ -203,6 +211,7 @@ def register(
     registration.manage_link_sent_at = now
     _notify(registration, "registered")
     db.session.commit()
+    take_up_wishes(registration)
     return Submission(registration, created=True)
 
 
@@ -240,9 +249,10 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
     audit.record(registration, "cancelled", actor, staff_user)
     _notify(registration, "cancelled")
     release_sessions(registration, now)
-    if held_place:
-        promote_from_waitlist(registration.event, now)
+    promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
+    for delegate in promoted:
+        take_up_wishes(delegate)
 
 
 # --- organiser actions -------------------------------------------------------------
@@ -260,6 +270,7 @@ def approve(registration: Registration, staff_user) -> None:
     audit.record(registration, "approved", "staff", staff_user, status=status)
     _notify(registration, "approved")
     db.session.commit()
+    take_up_wishes(registration)
 
 
 def reject(registration: Registration, reason: str, staff_user) -> None:
@@ -275,9 +286,10 @@ def reject(registration: Registration, reason: str, staff_user) -> None:
     audit.record(registration, "rejected", "staff", staff_user, reason=reason)
     _notify(registration, "rejected", reason=reason)
     release_sessions(registration, now)
-    if held_place:
-        promote_from_waitlist(registration.event, now)
+    promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
+    for delegate in promoted:
+        take_up_wishes(delegate)
 
 
 def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Registration]:
@@ -289,6 +301,8 @@ def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Regist
         setattr(event, name, value)
     promoted = promote_from_waitlist(event, utcnow())
     db.session.commit()
+    for delegate in promoted:
+        take_up_wishes(delegate)
     return promoted
 
 

@@ -53,16 +53,22 @@ def register(slug: str):
     if not event.registration_is_open(utcnow()):
         return _closed_page(event)
     form = RegistrationForm()
+    offered = enrolment_service.sessions_open_to_choose(event.id)
+    form.sessions.choices = [(session.id, session.display_title) for session in offered]
     if form.validate_on_submit():
         try:
-            service.register(event, form.details(), form.submission_key.data)
+            service.register(
+                event, form.details(), form.submission_key.data, session_wishes=form.sessions.data
+            )
         except service.RegistrationClosed:
             return _closed_page(event)
         session["registered_email"] = form.email.data
         return redirect(url_for(".thanks", slug=slug), 303)
     if not form.is_submitted():
         form.preferred_locale.data = str(get_locale())
-    return render_template("registration/register.html", event=event, form=form)
+    return render_template(
+        "registration/register.html", event=event, form=form, offered={s.id: s for s in offered}
+    )
 
 
 @bp.get("/register/thanks")

@@ -91,3 +91,65 @@ def test_a_session_of_another_event_is_not_found(client, event):
     path = personal_page(client, event)
     response = client.post(f"{path}/sessions/{foreign.id}/join", data=form_fields(client, path))
     assert response.status_code == 404
+
+
+def chosen_sessions() -> list[tuple[str, str]]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(ProgrammeSession.title, Enrolment.status).join(Enrolment.session)
+        .order_by(ProgrammeSession.starts_at)
+    )  # fmt: skip
+    return [(title["en"], status) for title, status in rows]
+
+
+def test_sessions_chosen_while_registering_are_taken_at_once(client, event):
+    opening = add_session(event, "Opening")
+    forum = add_session(event, "Mayors' forum", start=NINE + timedelta(hours=2),
+                        eligible_categories=["mayor"])  # fmt: skip
+    page = client.get(f"/e/{event.slug}/register").get_data(as_text=True)
+    assert "Opening" in page and "For: Mayor" in page
+
+    register(client, event, sessions=[str(opening.id), str(forum.id)])
+
+    assert chosen_sessions() == [("Opening", "enrolled")]  # the forum is for mayors
+
+
+def test_sessions_chosen_by_a_pending_delegate_are_taken_on_approval(client, app):
+    from confreg.registration import service
+    from confreg.registration.models import Registration
+    from tests.conftest import make_staff
+
+    event = make_event(requires_approval=True)
+    opening = add_session(event, "Opening")
+    register(client, event, sessions=[str(opening.id)])
+    assert chosen_sessions() == []
+
+    registration = db.session.scalars(select(Registration)).one()
+    service.approve(registration, make_staff(event, "organiser"))
+
+    assert chosen_sessions() == [("Opening", "enrolled")]
+
+
+def test_sessions_chosen_on_the_waiting_list_are_taken_on_promotion(client, app):
+    from confreg.registration import service
+    from confreg.registration.models import Registration
+
+    event = make_event(capacity=1)
+    visit = add_session(event, "Study visit")
+    register(client, event)
+    register(client, event, email="second@city.example", sessions=[str(visit.id)])
+    assert chosen_sessions() == []
+
+    first = db.session.scalars(select(Registration).order_by(Registration.id)).first()
+    service.cancel(first)
+
+    assert chosen_sessions() == [("Study visit", "enrolled")]
+
+
+def test_a_session_not_on_offer_is_refused_in_the_form(client, event):
+    other = make_event(slug="another")
+    foreign = add_session(other, "Elsewhere")
+    response = register(client, event, sessions=[str(foreign.id)])
+    assert response.status_code == 200
+    assert "Choose sessions from the list" in response.get_data(as_text=True)
+    assert register(client, event, sessions=["abc"]).status_code == 200
