@@ -102,7 +102,19 @@ def cancel(event, public_id: str):
 def settings(event):
     form = EventSettingsForm(event)
     if form.validate_on_submit():
-        promoted = registration_service.update_event_settings(event, form.settings())
+        try:
+            promoted = registration_service.update_event_settings(event, form.settings())
+        except registration_service.CapacityBelowConfirmed as refused:
+            form.capacity.errors.append(
+                ngettext(
+                    "%(num)d delegate is confirmed already: the number of places cannot be "
+                    "lower. Cancel registrations first if you must.",
+                    "%(num)d delegates are confirmed already: the number of places cannot be "
+                    "lower. Cancel registrations first if you must.",
+                    refused.confirmed,
+                )
+            )
+            return render_template("organiser/settings.html", event=event, form=form), 400
         flash(_("Settings saved."), "success")
         if promoted:
             flash(

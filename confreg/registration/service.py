@@ -55,6 +55,14 @@ class NotAllowed(Exception):
     """The registration's status does not allow this change."""
 
 
+class CapacityBelowConfirmed(Exception):
+    """More delegates are confirmed than the capacity asked for."""
+
+    def __init__(self, confirmed: int):
+        super().__init__(confirmed)
+        self.confirmed = confirmed
+
+
 @dataclass(frozen=True)
 class Submission:
     """What a submitted registration form led to."""
@@ -297,6 +305,10 @@ def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Regist
     places to the waiting list at once. Returns the delegates promoted."""
     lock_event(event.id)
     db.session.refresh(event)
+    capacity = settings.get("capacity", event.capacity)
+    if capacity is not None and (confirmed := confirmed_count(event)) > capacity:
+        db.session.rollback()
+        raise CapacityBelowConfirmed(confirmed)
     for name, value in settings.items():
         setattr(event, name, value)
     promoted = promote_from_waitlist(event, utcnow())

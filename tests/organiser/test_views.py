@@ -222,3 +222,19 @@ def test_dashboard_counts_statuses(client, app):
     page = client.get(f"/organiser/{event.slug}/").get_data(as_text=True)
     assert "0 places left of 1." in page
     assert "On the waiting list" in page
+
+
+def test_places_cannot_drop_below_the_confirmed_delegates(client, app):
+    event = make_event(capacity=5)
+    organiser_client(client, event)
+    register(client, event)
+    register(client, event, email="second@city.example")
+    url = f"/organiser/{event.slug}/settings"
+
+    response = client.post(url, data=form_fields(client, url) | {"capacity": "1"})
+
+    assert response.status_code == 400
+    assert "2 delegates are confirmed already" in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.capacity == 5
+    assert sorted(db.session.scalars(select(Registration.status))) == ["confirmed"] * 2
