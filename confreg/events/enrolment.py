@@ -355,10 +355,10 @@ def _remove(enrolment: Enrolment, now: datetime, actor: str, staff_user=None) ->
     audit.record(registration, "session_left", actor, staff_user, session_id=session.id)
     db.session.flush()
     if held_seat:
-        _promote_next(session, now)
+        promote_next(session, now)
 
 
-def _promote_next(session: ProgrammeSession, now: datetime) -> None:
+def promote_next(session: ProgrammeSession, now: datetime) -> None:
     """Seat the first delegates in the queue who may still take the seat; the caller
     holds the session's lock."""
     queue = db.session.scalars(
