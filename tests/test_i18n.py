@@ -81,8 +81,9 @@ def test_event_times_are_shown_in_the_event_zone_with_the_zone_named(client, app
         )
     )
     db.session.commit()
-    page = client.get(f"/e/{event.slug}/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "<strong>9:00\u202fAM</strong>" in page
+    page = client.get(f"/e/{event.slug}/programme", headers={"Accept-Language": "en"})
+    page = page.get_data(as_text=True)
+    assert '<h3 class="slot-time">9:00\u202fAM</h3>' in page
     assert "All times: Slovenia Time." in page
     assert "Tuesday, May 6, 2031" in page
 

@@ -66,6 +66,12 @@ class Event(db.Model):
     def title(self) -> str:
         return localised(self.name, self.default_locale)
 
+    def title_in(self, locale: str) -> str:
+        for code in (locale, self.default_locale):
+            if self.name.get(code):
+                return self.name[code]
+        return self.title
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

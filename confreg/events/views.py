@@ -1,7 +1,9 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 
 from confreg.database import utcnow
-from confreg.events.service import event_or_404, programme_by_day, timetable, upcoming_events
+from confreg.events import calendar
+from confreg.events.service import event_or_404, timetable, upcoming_events
 
 bp = Blueprint("events", __name__)
 
@@ -15,10 +17,7 @@ def index():
 def event_page(slug: str):
     event = event_or_404(slug)
     return render_template(
-        "events/event.html",
-        event=event,
-        days=programme_by_day(event),
-        registration_open=event.registration_is_open(utcnow()),
+        "events/event.html", event=event, registration_open=event.registration_is_open(utcnow())
     )
 
 
@@ -31,6 +30,33 @@ def programme(slug: str):
         event=event,
         days=timetable(event, track_id),
         track_id=track_id,
+    )
+
+
+@bp.get("/e/<slug>/programme.ics")
+def programme_ics(slug: str):
+    event = event_or_404(slug)
+    body = calendar.programme_calendar(event, calendar.programme_sessions(event), _export_locale())
+    return _calendar_response(body, f"{event.slug}-programme.ics")
+
+
+@bp.get("/e/<slug>/programme.json")
+def programme_json(slug: str):
+    event = event_or_404(slug)
+    return jsonify(calendar.programme_json(event, calendar.programme_sessions(event)))
+
+
+def _export_locale() -> str:
+    """?lang= when it names a language we have, else the visitor's."""
+    asked = request.args.get("lang")
+    return asked if asked in current_app.config["LOCALES"] else str(get_locale())
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -1,11 +1,12 @@
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from confreg.database import utcnow
+from confreg.events import calendar
 from confreg.events import enrolment as enrolment_service
 from confreg.events.models import ProgrammeSession
 from confreg.events.service import event_or_404
@@ -92,6 +93,19 @@ def manage(event, registration, token):
         if registration.status == "confirmed"
         else [],
         form=ConfirmForm(),
+    )
+
+
+@bp.get("/manage/<token>/agenda.ics")
+@_with_manage_link
+def agenda(event, registration, token):
+    body = calendar.agenda_calendar(
+        registration, calendar.agenda_enrolments(registration), registration.preferred_locale
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-my-sessions.ics"'},
     )
 
 
