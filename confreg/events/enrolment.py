@@ -11,10 +11,9 @@ from confreg import audit
 from confreg.database import lock_for_update, utcnow
 from confreg.events.models import Enrolment, ProgrammeSession, SessionInvitation
 from confreg.extensions import db
-from confreg.mail import queue_mail
 from confreg.names import fold
-from confreg.registration.links import manage_url
 from confreg.registration.models import Registration
+from confreg.registration.notify import notify_delegate
 
 
 class EnrolmentRefused(Exception):
@@ -378,16 +377,7 @@ def promote_next(session: ProgrammeSession, now: datetime) -> None:
         candidate.status, candidate.status_changed_at = "enrolled", now
         db.session.flush()
         audit.record(registration, "session_promoted", "system", session_id=session.id)
-        queue_mail(
-            "session_promoted",
-            registration.email,
-            registration.preferred_locale,
-            event_id=registration.event_id,
-            registration=registration,
-            event=registration.event,
-            session=session,
-            manage_url=manage_url(registration),
-        )
+        notify_delegate(registration, "session_promoted", session=session)
 
 
 def _clashing_enrolled_session(registration: Registration, session: ProgrammeSession) -> bool:

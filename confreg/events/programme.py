@@ -5,15 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from confreg import audit
 from confreg.database import lock_event, lock_for_update, utcnow
 from confreg.events import enrolment
 from confreg.events.models import Enrolment, Event, ProgrammeSession, Room, Track
 from confreg.extensions import db
-from confreg.mail import queue_mail
-from confreg.registration.links import manage_url
+from confreg.registration.notify import notify_delegate
 
 
 class ProgrammeRefused(Exception):
@@ -268,26 +266,11 @@ def delete_session(session: ProgrammeSession, staff_user=None) -> int:
     """Take the session out of the programme; every delegate seated or waiting is told,
     in their own language. Returns how many were told."""
     lock_for_update(ProgrammeSession, session.id)
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.session_id == session.id)
-        .options(selectinload(Enrolment.registration))
-        .order_by(Enrolment.id)
-    ).all()
-    event = session.event
+    enrolments = enrolment.roster(session)
     for each in enrolments:
         registration = each.registration
         audit.record(registration, "session_left", "staff", staff_user, session_id=session.id)
-        queue_mail(
-            "session_cancelled",
-            registration.email,
-            registration.preferred_locale,
-            event_id=event.id,
-            registration=registration,
-            event=event,
-            session=session,
-            manage_url=manage_url(registration),
-        )
+        notify_delegate(registration, "session_cancelled", session=session)
         db.session.delete(each)
     db.session.delete(session)
     db.session.commit()
@@ -343,25 +326,10 @@ def _calendar_fields(session: ProgrammeSession) -> tuple:
 
 
 def _tell_moved(session: ProgrammeSession) -> int:
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.session_id == session.id)
-        .options(selectinload(Enrolment.registration))
-        .order_by(Enrolment.id)
-    ).all()
-    event = session.event
+    enrolments = enrolment.roster(session)
     for each in enrolments:
         registration = each.registration
-        queue_mail(
-            "session_moved",
-            registration.email,
-            registration.preferred_locale,
-            event_id=event.id,
-            registration=registration,
-            event=event,
-            session=session,
-            manage_url=manage_url(registration),
-        )
+        notify_delegate(registration, "session_moved", session=session)
     return len(enrolments)
 
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 from confreg.database import lock_event
 from confreg.events.models import Enrolment, Event, ProgrammeSession
 from confreg.extensions import db
-from confreg.mail import queue_mail
 
 
 def event_or_404(slug: str) -> Event:
@@ -76,8 +75,8 @@ def move_event(event: Event, starts_on: date, ends_on: date, move_programme: boo
     """Give the event new dates; with `move_programme`, every session moves by the same
     number of days at the same wall-clock time in the event's zone. Every delegate still
     registered is told, in their own language. Returns how many were told."""
-    from confreg.registration.links import manage_url
     from confreg.registration.models import ACTIVE_STATUSES, Registration
+    from confreg.registration.notify import notify_delegate
 
     lock_event(event.id)
     shift = starts_on - event.starts_on
@@ -96,15 +95,7 @@ def move_event(event: Event, starts_on: date, ends_on: date, move_programme: boo
         )
     ).all()
     for registration in delegates:
-        queue_mail(
-            "event_moved",
-            registration.email,
-            registration.preferred_locale,
-            event_id=event.id,
-            registration=registration,
-            event=event,
-            manage_url=manage_url(registration),
-        )
+        notify_delegate(registration, "event_moved")
     db.session.commit()
     return len(delegates)
 

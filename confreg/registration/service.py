@@ -13,11 +13,8 @@ from confreg.database import lock_event, utcnow
 from confreg.events.enrolment import release_sessions, take_up_wishes
 from confreg.events.models import Event
 from confreg.extensions import db
-from confreg.mail import queue_mail
-from confreg.registration.links import ExpiredLink, InvalidLink, manage_url, registration_for_token
 from confreg.registration.models import ACTIVE_STATUSES, Registration
-
-__all__ = ["ExpiredLink", "InvalidLink", "registration_for_token"]
+from confreg.registration.notify import notify_delegate
 
 #: Details a delegate gives and may later change, in the order forms show them.
 DETAIL_FIELDS = (
@@ -95,21 +92,8 @@ def _mail_manage_link(registration: Registration, now: datetime) -> None:
     if registration.manage_link_sent_at and now - registration.manage_link_sent_at < pause:
         return
     registration.manage_link_sent_at = now
-    _notify(registration, "manage_link")
+    notify_delegate(registration, "manage_link")
     audit.record(registration, "manage_link_sent", "system")
-
-
-def _notify(registration: Registration, template: str, **context: Any) -> None:
-    queue_mail(
-        template,
-        registration.email,
-        registration.preferred_locale,
-        event_id=registration.event_id,
-        registration=registration,
-        event=registration.event,
-        manage_url=manage_url(registration),
-        **context,
-    )
 
 
 # --- capacity ----------------------------------------------------------------------
@@ -167,7 +151,7 @@ def promote_from_waitlist(event: Event, now: datetime) -> list[Registration]:
     for registration in promoted:
         _set_status(registration, "confirmed", now)
         audit.record(registration, "promoted", "system")
-        _notify(registration, "promoted")
+        notify_delegate(registration, "promoted")
     return promoted
 
 
@@ -217,7 +201,7 @@ def register(
     db.session.flush()
     audit.record(registration, "registered", "delegate", status=status)
     registration.manage_link_sent_at = now
-    _notify(registration, "registered")
+    notify_delegate(registration, "registered")
     db.session.commit()
     take_up_wishes(registration)
     return Submission(registration, created=True)
@@ -255,7 +239,7 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
     held_place = registration.status == "confirmed"
     _set_status(registration, "cancelled", now)
     audit.record(registration, "cancelled", actor, staff_user)
-    _notify(registration, "cancelled")
+    notify_delegate(registration, "cancelled")
     release_sessions(registration, now)
     promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
@@ -276,7 +260,7 @@ def approve(registration: Registration, staff_user) -> None:
     status = "confirmed" if _has_free_place(registration.event) else "waitlisted"
     _set_status(registration, status, now)
     audit.record(registration, "approved", "staff", staff_user, status=status)
-    _notify(registration, "approved")
+    notify_delegate(registration, "approved")
     db.session.commit()
     take_up_wishes(registration)
 
@@ -292,7 +276,7 @@ def reject(registration: Registration, reason: str, staff_user) -> None:
     _set_status(registration, "rejected", now)
     registration.status_reason = reason
     audit.record(registration, "rejected", "staff", staff_user, reason=reason)
-    _notify(registration, "rejected", reason=reason)
+    notify_delegate(registration, "rejected", reason=reason)
     release_sessions(registration, now)
     promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
