@@ -1,9 +1,9 @@
 """The programme for other tools: iCalendar (RFC 5545) for calendars, JSON for data."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import force_locale
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,6 +12,7 @@ from confreg.database import utcnow
 from confreg.events.models import Enrolment, Event, ProgrammeSession
 from confreg.extensions import db
 from confreg.i18n import localised
+from confreg.registration.models import Registration
 
 #: A seat is a firm date in a calendar; a place in a queue is a maybe.
 _CALENDAR_STATUS = {"enrolled": "CONFIRMED", "waitlisted": "TENTATIVE"}
@@ -29,7 +30,8 @@ def programme_sessions(event: Event) -> list[ProgrammeSession]:
     )
 
 
-def agenda_enrolments(registration) -> list[Enrolment]:
+def agenda_enrolments(registration: Registration) -> list[Enrolment]:
+    """The delegate's seats and places in queues, with each session's track and room."""
     return list(
         db.session.scalars(
             select(Enrolment)
@@ -46,18 +48,16 @@ def programme_calendar(event: Event, sessions: list[ProgrammeSession], locale: s
     calendar = _calendar(event, event.title_in(locale))
     for session in sessions:
         calendar.add_component(_calendar_event(event, session, locale))
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def agenda_calendar(registration, enrolments: list[Enrolment], locale: str) -> bytes:
+def agenda_calendar(registration: Registration, enrolments: list[Enrolment], locale: str) -> bytes:
     event = registration.event
     calendar = _calendar(event, event.title_in(locale))
     for enrolment in sorted(enrolments, key=lambda e: e.session.starts_at):
         entry = _calendar_event(event, enrolment.session, locale)
         entry.add("status", _CALENDAR_STATUS[enrolment.status])
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
@@ -110,6 +110,14 @@ def _calendar(event: Event, name: str) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", event.timezone)
+    # The zone's rules from the zone database, for the years around the event only: a
+    # calendar need not know the zone by name, and the file stays short.
+    zone = Timezone.from_tzid(
+        event.timezone,
+        first_date=date(event.starts_on.year - 1, 1, 1),
+        last_date=date(event.ends_on.year + 2, 1, 1),
+    )
+    calendar.add_component(zone)
     return calendar
 
 
@@ -144,4 +152,4 @@ def _eligibility(session: ProgrammeSession) -> dict:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(utcnow().tzinfo).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

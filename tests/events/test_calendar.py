@@ -1,26 +1,28 @@
-"""The programme for calendars (RFC 5545) and as JSON."""
+"""The programme and a delegate's agenda as iCalendar (RFC 5545), read back with icalendar."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
-from confreg.events import enrolment
+from confreg.events import calendar, enrolment
 from confreg.events.models import ProgrammeSession, Room, Track
 from confreg.extensions import db
-from tests.conftest import make_event
-from tests.registration.test_programme_choice import personal_page
+from confreg.registration.models import Registration
+from tests.conftest import make_event, register
 
 NINE_IN_MEXICO = datetime(2015, 9, 28, 14, 0, tzinfo=UTC)
 
 
-def mexico(app):
+def mexico(**event_values):
+    """An event in Mexico City: an opening at 09:00 local time with a track and a room,
+    and a forum with an English title only."""
     event = make_event(
-        slug="iclc", timezone="America/Mexico_City", name={"en": "ICLC", "es": "CICA"}
-    )
+        slug="iclc", timezone="America/Mexico_City", name={"en": "ICLC", "es": "CICA"},
+        **event_values,
+    )  # fmt: skip
     track = Track(event=event, kind="plenary", name={"en": "Plenary", "es": "Plenaria"})
-    room = Room(event=event, name="Main hall", capacity=2)
+    room = Room(event=event, name="Main hall", capacity=200)
     opening = ProgrammeSession(
         event=event, track=track, room=room, title={"en": "Opening", "es": "Apertura"},
         description={"en": "Welcome by the mayor."}, starts_at=NINE_IN_MEXICO,
@@ -28,97 +30,115 @@ def mexico(app):
     )  # fmt: skip
     forum = ProgrammeSession(
         event=event, title={"en": "Mayors' forum"}, starts_at=NINE_IN_MEXICO + timedelta(hours=3),
-        ends_at=NINE_IN_MEXICO + timedelta(hours=4), eligible_categories=["mayor"],
+        ends_at=NINE_IN_MEXICO + timedelta(hours=4),
     )  # fmt: skip
     db.session.add_all([track, room, opening, forum])
     db.session.commit()
     return event, opening, forum
 
 
-def parsed(body: bytes) -> Calendar:
-    return Calendar.from_ical(body)
-
-
-def test_programme_calendar_keeps_local_times_and_its_zone(client, app):
-    event, opening, _forum = mexico(app)
-    response = client.get(f"/e/{event.slug}/programme.ics?lang=es")
-
-    assert response.mimetype == "text/calendar"
-    assert "attachment" in response.headers["Content-Disposition"]
-    calendar = parsed(response.data)
-    zones = [zone["TZID"] for zone in calendar.walk("VTIMEZONE")]
-    assert zones == ["America/Mexico_City"]
-    first = calendar.walk("VEVENT")[0]
-    assert first["UID"] == f"session-{opening.id}@iclc.confreg"
-    assert first["SUMMARY"] == "Apertura"
-    assert first["DESCRIPTION"] == "Welcome by the mayor."  # falls back to English
-    assert first["LOCATION"] == "Main hall"
-    assert int(first["SEQUENCE"]) == 3
-    start = first.decoded("DTSTART")
-    assert (start.hour, str(start.tzinfo)) == (9, "America/Mexico_City")
-    assert first["DTSTART"].params["TZID"] == "America/Mexico_City"
-    again = parsed(client.get(f"/e/{event.slug}/programme.ics").data)
-    assert again.walk("VEVENT")[0]["UID"] == first["UID"]  # stable across downloads
-
-
-def test_personal_agenda_holds_only_the_delegates_sessions(client, app):
-    event, opening, forum = mexico(app)
-    other = personal_page(client, event, email="other@city.example")
-    path = personal_page(client, event)
-    from confreg.registration.models import Registration
-
-    registrations = db.session.scalars(db.select(Registration).order_by(Registration.id)).all()
-    for person in registrations:
-        enrolment.enrol(person, opening)
-    opening.capacity = 1
-    db.session.commit()
-    late = personal_page(client, event, email="late@city.example")
-    enrolment.enrol(
-        db.session.scalars(db.select(Registration).order_by(Registration.id.desc())).first(),
-        opening,
+def programme(event, locale="en") -> Calendar:
+    return Calendar.from_ical(
+        calendar.programme_calendar(event, calendar.programme_sessions(event), locale)
     )
 
-    mine = parsed(client.get(f"{path}/agenda.ics").data).walk("VEVENT")
-    assert [entry["SUMMARY"] for entry in mine] == ["Opening"]
-    assert mine[0]["STATUS"] == "CONFIRMED"
-    waiting = parsed(client.get(f"{late}/agenda.ics").data).walk("VEVENT")
-    assert waiting[0]["STATUS"] == "TENTATIVE"
-    assert client.get(f"{other}x/agenda.ics").status_code == 404
-    assert forum.id not in [int(re.search(r"\d+", str(e["UID"])).group()) for e in mine]
+
+def entry_for(parsed: Calendar, session: ProgrammeSession):
+    uid = f"session-{session.id}@iclc.confreg"
+    return next(entry for entry in parsed.walk("VEVENT") if entry["UID"] == uid)
 
 
-def test_programme_json_shape_and_a_fixed_number_of_queries(client, app):
-    event, opening, _forum = mexico(app)
+def test_calendar_names_itself_and_carries_the_event_zone_before_its_sessions(app):
+    event, _opening, _forum = mexico()
 
-    def fetch():
-        statements = []
-        count = lambda *args: statements.append(args[2])  # noqa: E731
-        sa_event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            response = client.get(f"/e/{event.slug}/programme.json")
-        finally:
-            sa_event.remove(db.engine, "before_cursor_execute", count)
-        return response, len(statements)
+    parsed = programme(event, "es")
 
-    response, few = fetch()
-    data = response.get_json()
-    assert data["event"]["timezone"] == "America/Mexico_City"
-    first = data["sessions"][0]
-    assert first["title"] == {"en": "Opening", "es": "Apertura"}
-    assert first["starts_at"] == "2015-09-28T09:00:00-05:00"
-    assert first["starts_at_utc"] == "2015-09-28T14:00:00Z"
-    assert first["seats"] == 2
-    assert data["sessions"][1]["eligibility"] == {"categories": ["mayor"]}
-    assert data["tracks"][0]["name"]["es"] == "Plenaria"
+    assert parsed["VERSION"] == "2.0"
+    assert parsed["PRODID"] == "-//confreg//programme//EN"
+    assert parsed["CALSCALE"] == "GREGORIAN"
+    assert parsed["X-WR-CALNAME"] == "CICA"
+    assert [zone["TZID"] for zone in parsed.walk("VTIMEZONE")] == ["America/Mexico_City"]
+    kinds = [component.name for component in parsed.subcomponents]
+    assert kinds == ["VTIMEZONE", "VEVENT", "VEVENT"]
 
-    for number in range(30):
-        start = NINE_IN_MEXICO + timedelta(days=1, hours=number % 8)
-        db.session.add(
-            ProgrammeSession(event=event, track=opening.track, room=opening.room,
-                             title={"en": f"Extra {number}"}, starts_at=start,
-                             ends_at=start + timedelta(hours=1))
-        )  # fmt: skip
+
+def test_session_at_nine_in_mexico_city_keeps_its_local_time_and_zone(app):
+    event, opening, _forum = mexico()
+
+    body = calendar.programme_calendar(event, [opening], "en").decode()
+    entry = entry_for(Calendar.from_ical(body), opening)
+
+    assert "DTSTART;TZID=America/Mexico_City:20150928T090000" in body.splitlines()
+    assert "DTEND;TZID=America/Mexico_City:20150928T103000" in body.splitlines()
+    assert entry["DTSTART"].params["TZID"] == "America/Mexico_City"
+    start = entry.decoded("DTSTART")
+    assert (start.hour, start.minute, str(start.tzinfo)) == (9, 0, "America/Mexico_City")
+    assert start == NINE_IN_MEXICO
+
+
+def test_uids_stay_the_same_from_one_download_to_the_next(app):
+    event, opening, forum = mexico()
+
+    first = [entry["UID"] for entry in programme(event).walk("VEVENT")]
+    again = [entry["UID"] for entry in programme(event, "es").walk("VEVENT")]
+
+    expected = [f"session-{opening.id}@iclc.confreg", f"session-{forum.id}@iclc.confreg"]
+    assert first == again == expected
+    assert all(entry.decoded("DTSTAMP").tzinfo for entry in programme(event).walk("VEVENT"))
+
+
+def test_sequence_and_last_modified_follow_the_session(app):
+    event, opening, _forum = mexico()
+    assert int(entry_for(programme(event), opening)["SEQUENCE"]) == 3
+
+    opening.sequence += 1
+    opening.starts_at += timedelta(hours=1)
     db.session.commit()
-    response, many = fetch()
-    assert len(response.get_json()["sessions"]) == 32
-    assert many == few
+
+    entry = entry_for(programme(event), opening)
+    assert int(entry["SEQUENCE"]) == 4
+    assert entry.decoded("LAST-MODIFIED") == opening.updated_at.replace(microsecond=0)
+    assert entry.decoded("DTSTART").hour == 10
+
+
+def test_texts_come_in_the_asked_language_with_the_event_default_behind_them(app):
+    event, opening, forum = mexico()
+
+    spanish = programme(event, "es")
+    assert entry_for(spanish, opening)["SUMMARY"] == "Apertura"
+    assert entry_for(spanish, opening)["DESCRIPTION"] == "Welcome by the mayor."
+    assert entry_for(spanish, opening)["LOCATION"] == "Main hall"
+    assert entry_for(spanish, opening)["CATEGORIES"].cats == ["Plenaria"]
+    assert entry_for(spanish, forum)["SUMMARY"] == "Mayors' forum"
+    assert "LOCATION" not in entry_for(spanish, forum)
+
+    event.default_locale = "es"
+    db.session.commit()
+    persian = programme(event, "fa")
+    assert persian["X-WR-CALNAME"] == "CICA"
+    assert entry_for(persian, opening)["SUMMARY"] == "Apertura"
+
+
+def test_agenda_holds_the_delegates_own_sessions_confirmed_or_tentative(client, app):
+    event, opening, forum = mexico()
+    visit = ProgrammeSession(
+        event=event, title={"en": "Study visit"}, capacity=1,
+        starts_at=NINE_IN_MEXICO + timedelta(hours=5), ends_at=NINE_IN_MEXICO + timedelta(hours=8),
+    )  # fmt: skip
+    db.session.add(visit)
+    db.session.commit()
+    register(client, event, email="first@city.example")
+    register(client, event, email="second@city.example", preferred_locale="es")
+    first, second = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    enrolment.enrol(first, visit)
+    enrolment.enrol(first, forum)
+    enrolment.enrol(second, opening)
+    enrolment.enrol(second, visit)
+
+    agenda = Calendar.from_ical(
+        calendar.agenda_calendar(second, calendar.agenda_enrolments(second), "es")
+    )
+
+    entries = [(entry["SUMMARY"], entry["STATUS"]) for entry in agenda.walk("VEVENT")]
+    assert entries == [("Apertura", "CONFIRMED"), ("Study visit", "TENTATIVE")]
+    assert [zone["TZID"] for zone in agenda.walk("VTIMEZONE")] == ["America/Mexico_City"]
