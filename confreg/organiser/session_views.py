@@ -81,13 +81,9 @@ def session_roster_csv(event, session_id: int):
 @event_role_required("organiser")
 def session_enrol(event, session_id: int):
     session = _session_or_404(event, session_id)
-    form = DelegateByEmailForm(prefix="enrol")
-    if not form.validate():
-        return _roster_page(event, session, enrol_form=form), 400
-    registration = _registration_by_email(event, form.email.data)
-    if registration is None:
-        form.email.errors.append(_("No delegate of this event has this address."))
-        return _roster_page(event, session, enrol_form=form), 400
+    registration, refusal = _delegate_named_in_form(event, session, "enrol")
+    if refusal is not None:
+        return refusal
     try:
         enrolment = enrolment_service.enrol(registration, session, staff_user=current_user)
     except enrolment_service.Overlaps as refused:
@@ -125,13 +121,9 @@ def session_remove(event, session_id: int, public_id: str):
 @event_role_required("organiser")
 def session_invite(event, session_id: int):
     session = _session_or_404(event, session_id)
-    form = DelegateByEmailForm(prefix="invite")
-    if not form.validate():
-        return _roster_page(event, session, invite_form=form), 400
-    registration = _registration_by_email(event, form.email.data)
-    if registration is None:
-        form.email.errors.append(_("No delegate of this event has this address."))
-        return _roster_page(event, session, invite_form=form), 400
+    registration, refusal = _delegate_named_in_form(event, session, "invite")
+    if refusal is not None:
+        return refusal
     enrolment_service.invite(session, registration)
     flash(_("%(name)s is invited.", name=registration.full_name), "success")
     return redirect(url_for(".session_roster", slug=event.slug, session_id=session.id), 303)
@@ -145,6 +137,17 @@ def session_uninvite(event, session_id: int, public_id: str):
     enrolment_service.uninvite(session, registration)
     flash(_("%(name)s is no longer invited.", name=registration.full_name), "success")
     return redirect(url_for(".session_roster", slug=event.slug, session_id=session.id), 303)
+
+
+def _delegate_named_in_form(event, session, prefix: str):
+    """The delegate whose address the form names, or the roster page saying why not."""
+    form = DelegateByEmailForm(prefix=prefix)
+    if form.validate():
+        registration = _registration_by_email(event, form.email.data)
+        if registration is not None:
+            return registration, None
+        form.email.errors.append(_("No delegate of this event has this address."))
+    return None, (_roster_page(event, session, **{f"{prefix}_form": form}), 400)
 
 
 def _roster_page(event, session, enrol_form=None, invite_form=None):
