@@ -37,7 +37,7 @@ class Config:
     #: Links in e-mails are built from this, never from the request's Host header.
     BASE_URL = os.environ.get("CONFREG_BASE_URL", "http://127.0.0.1:5000")
     #: Locales with a UI catalogue; an event offers a subset of them.
-    LOCALES = ("en", "es", "fa")
+    LOCALES = ("en", "fr", "es", "ar", "zh", "ru", "el", "fa", "tr", "uk", "sl")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
