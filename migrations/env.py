@@ -48,14 +48,26 @@ def run_migrations_online() -> None:
     options = dict(migrate.configure_args)
     options.setdefault("process_revision_directives", skip_empty_revision)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table and drops the old one; with foreign keys
+            # on, SQLite would cascade that drop to every row referring to it (all the
+            # registrations of an event). The pragma only works outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=migrate.db.metadata,
             render_item=render_item,
             **options,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():
