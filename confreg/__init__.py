@@ -48,12 +48,14 @@ def create_app(config: object | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from confreg.auth.views import bp as auth
+    from confreg.badges.views import api as badges_api
+    from confreg.badges.views import bp as badges
     from confreg.events.views import bp as events
     from confreg.organiser.views import bp as organiser
     from confreg.registration.views import bp as registration
     from confreg.site import bp as site
 
-    for blueprint in (site, events, registration, auth, organiser):
+    for blueprint in (site, events, registration, badges, badges_api, auth, organiser):
         app.register_blueprint(blueprint)
 
 

@@ -23,6 +23,11 @@ ACTIONS = {
     "session_waitlisted": _l("Joined a session's waiting list"),
     "session_promoted": _l("Given a seat in a session"),
     "session_left": _l("Left a session"),
+    "badge_reissued": _l("Badge re-issued"),
+    "badges_printed": _l("Badge printed"),
+    "photo_uploaded": _l("Photo uploaded"),
+    "photo_removed": _l("Photo removed"),
+    "visa_letter_approved": _l("Visa letter approved"),
 }
 ACTORS = {"delegate": _l("Delegate"), "staff": _l("Staff"), "system": _l("System")}
 #: Fields whose values are kept out of the history, which only says they changed.

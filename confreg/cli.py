@@ -5,6 +5,7 @@ import time
 import click
 from flask.cli import AppGroup
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from confreg.auth.models import ROLES
 from confreg.auth.service import UnknownEvent, WeakPassword, create_or_update_staff_user
@@ -56,3 +57,27 @@ def send_mail_command(loop: bool, interval: float):
         if not loop:
             return
         time.sleep(interval)
+
+
+@confreg_cli.command("badges")
+@click.argument("event_slug")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--not-printed", is_flag=True, help="Only badges not printed yet.")
+def badges_command(event_slug: str, output: str, not_printed: bool):
+    """Render every confirmed delegate's badge into one PDF, in the event's layout, and
+    record them as printed."""
+    from confreg.badges import service as badges
+    from confreg.events.models import Event
+    from confreg.extensions import db
+
+    event = db.session.scalar(select(Event).where(Event.slug == event_slug))
+    if event is None:
+        raise click.UsageError(f"no event with the slug {event_slug}")
+    delegates = db.session.scalars(badges.badge_filter(event, not_printed=not_printed)).all()
+    started = time.perf_counter()
+    body = badges.render_badges(event, delegates)
+    with open(output, "wb") as target:
+        target.write(body)
+    badges.mark_printed(delegates)
+    seconds = time.perf_counter() - started
+    click.echo(f"{len(delegates)} badge(s) written to {output} in {seconds:.1f} s.")

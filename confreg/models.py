@@ -2,6 +2,8 @@
 
 from confreg.audit import AuditEntry
 from confreg.auth.models import EventRole, StaffUser
+from confreg.badges.models import EventSigningKey, RegistrationPhoto
+from confreg.checkin.models import CheckIn
 from confreg.events.models import (
     Enrolment,
     Event,
@@ -15,12 +17,15 @@ from confreg.registration.models import Registration
 
 __all__ = [
     "AuditEntry",
+    "CheckIn",
     "Enrolment",
     "Event",
     "EventRole",
+    "EventSigningKey",
     "OutboxMessage",
     "ProgrammeSession",
     "Registration",
+    "RegistrationPhoto",
     "Room",
     "SessionInvitation",
     "StaffUser",

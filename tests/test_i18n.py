@@ -106,6 +106,25 @@ def test_catalogue_is_complete_and_its_placeholders_match(po):
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda path: path.parent.parent.name)
+def test_brace_placeholders_of_letter_texts_are_kept(po):
+    """The built-in visa letter names its values in braces; a translation that renames
+    or drops one would print a wrong or empty letter."""
+    import re
+
+    braces = re.compile(r"\{[a-z_]+\}")
+    with po.open("rb") as source:
+        catalogue = read_po(source)
+    mismatched = [
+        message.id
+        for message in catalogue
+        if isinstance(message.id, str)
+        and message.string
+        and sorted(braces.findall(message.id)) != sorted(braces.findall(message.string))
+    ]
+    assert mismatched == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda path: path.parent.parent.name)
 def test_compiled_catalogue_is_up_to_date(po, tmp_path):
     """The committed .mo is what compiling the .po gives (run tools/catalogues.py)."""
     with po.open("rb") as source:

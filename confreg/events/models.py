@@ -52,6 +52,17 @@ class Event(db.Model):
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Bumped to take SQLite's write lock first thing in a transaction (see database.py).
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: How badges are printed, one of badges.layouts.LAYOUTS.
+    badge_layout: Mapped[str] = mapped_column(String(16), default="a6")
+    #: Badge band colour per delegate category, as ``#rrggbb``; others use the default.
+    badge_colours: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Whether the delegate's photo, when there is one, is printed on the badge.
+    badge_shows_photo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Visa letter body per locale code, with {placeholders}; empty uses the built-in text.
+    visa_letter_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Who signs visa letters, and their title.
+    visa_letter_signatory: Mapped[str] = mapped_column(String(200), default="")
+    visa_letter_signatory_title: Mapped[str] = mapped_column(String(200), default="")
     #: When the event was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

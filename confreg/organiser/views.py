@@ -167,4 +167,4 @@ def _registration_or_404(event, public_id: str):
 
 
 # Routes of the same blueprint, kept in modules of their own.
-from confreg.organiser import programme_views, session_views  # noqa: E402, F401
+from confreg.organiser import badge_views, programme_views, session_views  # noqa: E402, F401

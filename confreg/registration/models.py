@@ -101,6 +101,15 @@ class Registration(db.Model):
     session_wishes: Mapped[list[int]] = mapped_column(JSON, default=list)
     #: Goes up when a badge is re-issued; older badges are refused.
     badge_revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: The current badge's token and its QR code as badges.qr.qr_drawing makes it, kept
+    #: because computing the code is the slowest part of printing a badge.
+    badge_token: Mapped[str] = mapped_column(String(160), default="")
+    badge_qr: Mapped[str] = mapped_column(Text, default="")
+    #: When the current badge revision was last printed.
+    badge_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The visa letter's public reference, given when an organiser approves the letter.
+    visa_letter_reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    visa_letter_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When a manage link was last e-mailed, to answer repeated requests calmly.
     manage_link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from confreg import audit
+from confreg.badges.service import prepare_badge
 from confreg.database import lock_event, utcnow
 from confreg.events.enrolment import release_sessions, take_up_wishes
 from confreg.events.models import Event
@@ -135,6 +136,17 @@ def _set_status(registration: Registration, status: str, now: datetime) -> None:
     registration.status_changed_at = now
 
 
+def _after_confirmation(registration: Registration) -> None:
+    """Work for a newly confirmed delegate that is done after the event lock is released:
+    the sessions chosen while registering, and the badge's QR code (slow to compute,
+    so that printing thousands of badges at once need not wait for it)."""
+    if registration.status != "confirmed":
+        return
+    if prepare_badge(registration):
+        db.session.commit()
+    take_up_wishes(registration)
+
+
 def promote_from_waitlist(event: Event, now: datetime) -> list[Registration]:
     """Give free places to the waiting list in order. The caller holds the event lock."""
     free = None if event.capacity is None else event.capacity - confirmed_count(event)
@@ -203,7 +215,7 @@ def register(
     registration.manage_link_sent_at = now
     notify_delegate(registration, "registered")
     db.session.commit()
-    take_up_wishes(registration)
+    _after_confirmation(registration)
     return Submission(registration, created=True)
 
 
@@ -244,7 +256,7 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
     promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
     for delegate in promoted:
-        take_up_wishes(delegate)
+        _after_confirmation(delegate)
 
 
 # --- organiser actions -------------------------------------------------------------
@@ -262,7 +274,7 @@ def approve(registration: Registration, staff_user) -> None:
     audit.record(registration, "approved", "staff", staff_user, status=status)
     notify_delegate(registration, "approved")
     db.session.commit()
-    take_up_wishes(registration)
+    _after_confirmation(registration)
 
 
 def reject(registration: Registration, reason: str, staff_user) -> None:
@@ -281,7 +293,7 @@ def reject(registration: Registration, reason: str, staff_user) -> None:
     promoted = promote_from_waitlist(registration.event, now) if held_place else []
     db.session.commit()
     for delegate in promoted:
-        take_up_wishes(delegate)
+        _after_confirmation(delegate)
 
 
 def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Registration]:
@@ -298,7 +310,7 @@ def update_event_settings(event: Event, settings: dict[str, Any]) -> list[Regist
     promoted = promote_from_waitlist(event, utcnow())
     db.session.commit()
     for delegate in promoted:
-        take_up_wishes(delegate)
+        _after_confirmation(delegate)
     return promoted
 
 

@@ -5,6 +5,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from confreg.badges import letters
+from confreg.badges.forms import PhotoForm
 from confreg.database import utcnow
 from confreg.events import calendar
 from confreg.events import enrolment as enrolment_service
@@ -22,7 +24,7 @@ from confreg.registration.forms import (
 bp = Blueprint("registration", __name__, url_prefix="/e/<slug>")
 
 
-def _with_manage_link(view):
+def with_manage_link(view):
     """Resolves the personal link to its registration, or explains why it cannot."""
 
     @wraps(view)
@@ -81,7 +83,7 @@ def thanks(slug: str):
 
 
 @bp.get("/manage/<token>")
-@_with_manage_link
+@with_manage_link
 def manage(event, registration, token):
     return render_template(
         "registration/manage.html",
@@ -93,11 +95,13 @@ def manage(event, registration, token):
         if registration.status == "confirmed"
         else [],
         form=ConfirmForm(),
+        documents=letters.delegate_documents(registration),
+        photo_form=PhotoForm(),
     )
 
 
 @bp.get("/manage/<token>/agenda.ics")
-@_with_manage_link
+@with_manage_link
 def agenda(event, registration, token):
     body = calendar.agenda_calendar(
         registration, calendar.agenda_enrolments(registration), registration.preferred_locale
@@ -110,7 +114,7 @@ def agenda(event, registration, token):
 
 
 @bp.post("/manage/<token>/sessions/<int:session_id>/<any(join, leave):action>")
-@_with_manage_link
+@with_manage_link
 def choose_session(event, registration, token, session_id: int, action: str):
     session = db.session.get(ProgrammeSession, session_id)
     if session is None or session.event_id != event.id:
@@ -157,7 +161,7 @@ _REFUSALS = {
 
 @bp.route("/manage/<token>/edit", methods=["GET", "POST"])
 @csrf.exempt
-@_with_manage_link
+@with_manage_link
 def edit(event, registration, token):
     if registration.status in ("cancelled", "rejected"):
         flash(_("This registration can no longer be changed."), "error")
@@ -177,7 +181,7 @@ def edit(event, registration, token):
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
-@_with_manage_link
+@with_manage_link
 def cancel(event, registration, token):
     form = ConfirmForm()
     if form.validate_on_submit():
