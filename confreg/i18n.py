@@ -125,6 +125,13 @@ def format_moment(moment: datetime | None, timezone: str = "UTC") -> str:
     return _date_and_time(local, f"{time_text} ({offset})")
 
 
+def place_name(city: str, country_code: str) -> str:
+    """'Serres, Greece' as plain text (documents), with the joint the language uses."""
+    if not city:
+        return country_name(country_code)
+    return gettext("%(city)s, %(country)s", city=city, country=country_name(country_code))
+
+
 def format_place(city: str, country_code: str) -> Markup:
     """'Serres, Greece', with the joint the language uses and the city kept in its own
     direction."""

@@ -76,6 +76,8 @@ class Letterhead:
 @dataclass(frozen=True)
 class LetterContent:
     letterhead: Letterhead
+    #: Whether the letter's language is written right to left.
+    rtl: bool
     issued_on: str
     reference: str
     heading: str
@@ -87,34 +89,51 @@ class LetterContent:
     verify_url: str
 
 
-def _paragraph(canvas, value: str, left: float, right: float, top: float, size: float) -> float:
-    """Draw wrapped lines, right-aligned where the paragraph is right to left."""
-    rtl = text.is_right_to_left(value)
+@dataclass(frozen=True)
+class CertificateContent:
+    letterhead: Letterhead
+    rtl: bool
+    heading: str
+    certifies: str
+    name: str
+    latin_name: str
+    organisation: str
+    place: str
+    attended: str
+    signatory: str
+    signatory_title: str
+
+
+def _paragraph(canvas, value: str, left: float, right: float, top: float, size: float,
+               rtl: bool) -> float:  # fmt: skip
+    """Wrapped lines from the side the language starts on; returns the last baseline."""
     y = top
-    for line in text.wrap(value, right - left, size):
+    for line in text.wrap(value, right - left, size, rtl=rtl):
         y -= size * 1.45
-        if rtl:
-            text.draw(canvas, line, right - text.width(line, size), y, size)
-        else:
-            text.draw(canvas, line, left, y, size)
+        text.draw_aligned(canvas, line, left, right, y, size, rtl=rtl)
     return y
 
 
-def _aligned(canvas, value: str, left: float, right: float, y: float, size: float, bold=False):
-    x = right - text.width(value, size, bold) if text.is_right_to_left(value) else left
-    text.draw(canvas, value, x, y, size, bold)
+def _centred_lines(canvas, value: str, centre: float, max_width: float, top: float,
+                   size: float, rtl: bool, bold: bool = False) -> float:  # fmt: skip
+    y = top
+    for line in text.wrap(value, max_width, size, bold, rtl):
+        y -= size * 1.45
+        text.draw_centred(canvas, line, centre, y, size, bold, rtl)
+    return y
 
 
-def _draw_letterhead(canvas, head: Letterhead, width: float, height: float) -> float:
+def _draw_letterhead(canvas, head: Letterhead, width: float, height: float, rtl: bool) -> float:
     red, green, blue = (int(head.colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     canvas.setFillColorRGB(red, green, blue)
     canvas.rect(0, height - 9 * mm, width, 9 * mm, stroke=0, fill=1)
-    y = height - 24 * mm
-    text.draw_centred(canvas, head.event_name, width / 2, y, 17, bold=True)
+    y = _centred_lines(canvas, head.event_name, width / 2, width - 50 * mm, height - 16 * mm,
+                       17, rtl, bold=True)  # fmt: skip
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
+    y -= 4
     for line in head.lines:
         y -= 13
-        text.draw_centred(canvas, line, width / 2, y, 9.5)
+        text.draw_centred(canvas, line, width / 2, y, 9.5, rtl=rtl)
     canvas.setStrokeColorRGB(red, green, blue)
     canvas.setLineWidth(1.2)
     canvas.line(20 * mm, y - 8, width - 20 * mm, y - 8)
@@ -122,9 +141,9 @@ def _draw_letterhead(canvas, head: Letterhead, width: float, height: float) -> f
     return y - 8
 
 
-def _signature(canvas, name: str, title: str, left: float, right: float, y: float) -> float:
+def _signature(canvas, name: str, title: str, left: float, right: float, y: float, rtl: bool):
     """A signature flourish over the signatory's name and title."""
-    x = left if not text.is_right_to_left(name) else right - 60 * mm
+    x = right - 60 * mm if rtl else left
     canvas.setStrokeColorRGB(0.1, 0.2, 0.45)
     canvas.setLineWidth(1.1)
     path = canvas.beginPath()
@@ -136,17 +155,18 @@ def _signature(canvas, name: str, title: str, left: float, right: float, y: floa
     canvas.setLineWidth(0.5)
     canvas.line(x, y - 17 * mm, x + 60 * mm, y - 17 * mm)
     y -= 22 * mm
-    _aligned(canvas, name, left, right, y, 11, bold=True)
-    _aligned(canvas, title, left, right, y - 14, 10)
-    return y - 14
+    text.draw_aligned(canvas, name, left, right, y, 11, bold=True, rtl=rtl)
+    text.draw_aligned(canvas, title, left, right, y - 14, 10, rtl=rtl)
 
 
-def _verification_footer(canvas, label: str, url: str, width: float) -> None:
+def _verification_footer(canvas, letter: LetterContent, width: float) -> None:
     size = 22 * mm
-    canvas.addLiteral(pdf_operators(qr_drawing(url), width - 20 * mm - size, 12 * mm, size))
+    code_x = 20 * mm if letter.rtl else width - 20 * mm - size
+    canvas.addLiteral(pdf_operators(qr_drawing(letter.verify_url), code_x, 12 * mm, size))
+    left, right = (48 * mm, width - 20 * mm) if letter.rtl else (20 * mm, width - 48 * mm)
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
-    _paragraph(canvas, label, 20 * mm, width - 48 * mm, 32 * mm, 9)
-    text.draw(canvas, url, 20 * mm, 14 * mm, 8)
+    _paragraph(canvas, letter.verify_label, left, right, 32 * mm, 9, letter.rtl)
+    text.draw_aligned(canvas, letter.verify_url, left, right, 14 * mm, 8, rtl=letter.rtl)
     canvas.setFillColorRGB(0, 0, 0)
 
 
@@ -156,33 +176,20 @@ def render_letter(letter: LetterContent) -> bytes:
     canvas = Canvas(out, pagesize=A4)
     canvas.setTitle(letter.heading)
     canvas.setCreator("confreg")
-    left, right = 25 * mm, width - 25 * mm
-    y = _draw_letterhead(canvas, letter.letterhead, width, height) - 14 * mm
-    _aligned(canvas, letter.issued_on, left, right, y, 10)
-    _aligned(canvas, letter.reference, left, right, y - 14, 10, bold=True)
+    left, right, rtl = 25 * mm, width - 25 * mm, letter.rtl
+    y = _draw_letterhead(canvas, letter.letterhead, width, height, rtl) - 14 * mm
+    text.draw_aligned(canvas, letter.issued_on, left, right, y, 10, rtl=rtl)
+    text.draw_aligned(canvas, letter.reference, left, right, y - 14, 10, bold=True, rtl=rtl)
     y -= 40
-    _aligned(canvas, letter.heading, left, right, y, 14, bold=True)
-    y = _paragraph(canvas, letter.salutation, left, right, y - 12, 11)
+    text.draw_aligned(canvas, letter.heading, left, right, y, 14, bold=True, rtl=rtl)
+    y = _paragraph(canvas, letter.salutation, left, right, y - 12, 11, rtl) - 6
     for paragraph in letter.body.split("\n"):
-        y = _paragraph(canvas, paragraph, left, right, y, 11) if paragraph else y - 8
-    _signature(canvas, letter.signatory, letter.signatory_title, left, right, y - 10)
-    _verification_footer(canvas, letter.verify_label, letter.verify_url, width)
+        y = _paragraph(canvas, paragraph, left, right, y, 11, rtl) if paragraph else y - 8
+    _signature(canvas, letter.signatory, letter.signatory_title, left, right, y - 10, rtl)
+    _verification_footer(canvas, letter, width)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
-
-
-@dataclass(frozen=True)
-class CertificateContent:
-    letterhead: Letterhead
-    heading: str
-    certifies: str
-    name: str
-    latin_name: str
-    affiliation: str
-    attended: str
-    signatory: str
-    signatory_title: str
 
 
 def render_certificate(certificate: CertificateContent) -> bytes:
@@ -191,35 +198,26 @@ def render_certificate(certificate: CertificateContent) -> bytes:
     canvas = Canvas(out, pagesize=(width, height))
     canvas.setTitle(certificate.heading)
     canvas.setCreator("confreg")
-    y = _draw_letterhead(canvas, certificate.letterhead, width, height) - 22 * mm
+    rtl = certificate.rtl
+    y = _draw_letterhead(canvas, certificate.letterhead, width, height, rtl) - 22 * mm
     centre = width / 2
-    text.draw_centred(canvas, certificate.heading, centre, y, 26, bold=True)
+    text.draw_centred(canvas, certificate.heading, centre, y, 26, bold=True, rtl=rtl)
     y -= 30
-    text.draw_centred(canvas, certificate.certifies, centre, y, 12)
+    text.draw_centred(canvas, certificate.certifies, centre, y, 12, rtl=rtl)
     size = text.fit_size(certificate.name, width - 60 * mm, 30, 14, bold=True)
     y -= size + 14
     text.draw_centred(canvas, certificate.name, centre, y, size, bold=True)
-    if certificate.latin_name:
-        y -= 20
-        text.draw_centred(canvas, certificate.latin_name, centre, y, 13)
-    if certificate.affiliation:
-        y -= 20
-        text.draw_centred(canvas, certificate.affiliation, centre, y, 12)
-    y = _paragraph_centred(canvas, certificate.attended, centre, width - 70 * mm, y - 12, 12)
+    y -= 8
+    for line in (certificate.latin_name, certificate.organisation, certificate.place):
+        if line:
+            y -= 18
+            text.draw_centred(canvas, line, centre, y, 12)
+    y = _centred_lines(canvas, certificate.attended, centre, width - 70 * mm, y - 10, 12, rtl)
     _signature(canvas, certificate.signatory, certificate.signatory_title,
-               centre - 30 * mm, centre + 30 * mm, y - 6)  # fmt: skip
+               centre - 30 * mm, centre + 30 * mm, y - 6, rtl)  # fmt: skip
     canvas.showPage()
     canvas.save()
     return out.getvalue()
-
-
-def _paragraph_centred(canvas, value: str, centre: float, max_width: float, top: float,
-                       size: float) -> float:  # fmt: skip
-    y = top
-    for line in text.wrap(value, max_width, size):
-        y -= size * 1.5
-        text.draw_centred(canvas, line, centre, y, size)
-    return y
 
 
 def format_day(day: date | None) -> str:

@@ -14,7 +14,7 @@ from confreg.checkin.service import has_checked_in
 from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import db
-from confreg.i18n import country_name, format_event_dates
+from confreg.i18n import country_name, format_event_dates, place_name, text_direction
 from confreg.registration.models import Registration
 from confreg.urls import external_url
 
@@ -35,7 +35,7 @@ def letter_locale(registration: Registration) -> str:
 
 
 def _letterhead(event: Event) -> documents.Letterhead:
-    place = gettext("%(city)s, %(country)s", city=event.city, country=country_name(event.country))
+    place = place_name(event.city, event.country)
     lines = [line for line in (event.venue, place, format_event_dates(event)) if line]
     if event.contact_email:
         lines.append(event.contact_email)
@@ -81,6 +81,7 @@ def visa_letter_pdf(registration: Registration) -> bytes:
         }
         letter = documents.LetterContent(
             letterhead=_letterhead(event),
+            rtl=text_direction(locale) == "rtl",
             issued_on=documents.format_day(registration.visa_letter_approved_at.date()),
             reference=gettext("Reference: %(reference)s", reference=values["reference"]),
             heading=gettext("Visa invitation letter"),
@@ -129,19 +130,17 @@ def certificate_pdf(registration: Registration) -> bytes:
     if locale not in current_app.config["LOCALES"]:
         locale = event.default_locale
     with force_locale(locale):
-        place = gettext(
-            "%(city)s, %(country)s", city=event.city, country=country_name(event.country)
-        )
+        place = place_name(event.city, event.country)
         latin = registration.latin_name
         certificate = documents.CertificateContent(
             letterhead=_letterhead(event),
+            rtl=text_direction(locale) == "rtl",
             heading=gettext("Certificate of attendance"),
             certifies=gettext("This is to certify that"),
             name=registration.full_name,
             latin_name=latin if latin and latin != registration.full_name else "",
-            affiliation=", ".join(
-                part for part in (registration.organisation, registration.city) if part
-            ),
+            organisation=registration.organisation,
+            place=place_name(registration.city, registration.country),
             attended=gettext(
                 "attended %(event)s, held in %(place)s on %(dates)s.",
                 event=event.title,

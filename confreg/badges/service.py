@@ -29,7 +29,7 @@ from confreg.badges.tokens import (
 from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import db
-from confreg.i18n import country_name
+from confreg.i18n import place_name
 from confreg.registration.models import Registration
 
 #: Why a token is refused, as stable codes, for tokens that name a delegate.
@@ -185,12 +185,6 @@ def public_key_document(event: Event) -> dict:
     }
 
 
-def _place(city: str, country: str) -> str:
-    if not city:
-        return country_name(country)
-    return gettext("%(city)s, %(country)s", city=city, country=country_name(country))
-
-
 def badge_colour(event: Event, category: str) -> str:
     return event.badge_colours.get(category) or CATEGORY_COLOURS.get(category) or DEFAULT_COLOUR
 
@@ -206,7 +200,7 @@ def badge_content(registration: Registration, photo: bytes | None = None) -> Bad
         family_name=registration.family_name,
         latin_name=latin if latin and latin != registration.full_name else "",
         organisation=registration.organisation,
-        place=_place(registration.city, registration.country),
+        place=place_name(registration.city, registration.country),
         category=registration.category_label,
         colour=badge_colour(event, registration.category),
         qr=registration.badge_qr,

@@ -32,6 +32,8 @@ _FACES = {
     "fallback": ("DejaVuSans-webfont.ttf", "DejaVuSans-Bold-webfont.ttf"),
 }
 _CJK = ("sc", "jp", "kr", "tc")
+#: A run of text in one font: (reportlab font name, text, width at 1 pt).
+Run = tuple[str, str, float]
 # Shaping controls that have done their work once the letters are joined.
 _JOINERS = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f"))
 
@@ -75,12 +77,15 @@ def is_right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
-def visual_order(text: str) -> str:
+def visual_order(text: str, rtl: bool | None = None) -> str:
     """Text as it is drawn from left to right: right-to-left runs joined and reversed,
-    Latin words and digits inside them kept readable."""
+    Latin words and digits inside them kept readable. `rtl` is the paragraph's
+    direction (a Persian letter's sentence that starts with a Latin name is still right
+    to left); None takes it from the first letter, as for a name on its own."""
     if not is_right_to_left(text):
         return text
-    return get_display(arabic_reshaper.reshape(text)).translate(_JOINERS)
+    base = None if rtl is None else ("R" if rtl else "L")
+    return get_display(arabic_reshaper.reshape(text), base_dir=base).translate(_JOINERS)
 
 
 def _face_for(char: str, order: tuple[str, ...], previous: str | None) -> str:
@@ -92,9 +97,11 @@ def _face_for(char: str, order: tuple[str, ...], previous: str | None) -> str:
 
 
 @lru_cache(maxsize=16384)
-def runs(text: str, bold: bool = False) -> tuple[tuple[str, str, float], ...]:
+def runs(
+    text: str, bold: bool = False, rtl: bool | None = None
+) -> tuple[tuple[str, str, float], ...]:
     """(reportlab font, text, width at 1 pt) for each run of `text` in visual order."""
-    drawn = visual_order(text)
+    drawn = visual_order(text, rtl)
     order = _face_order(drawn)
     result: list[list] = []
     face = None
@@ -121,20 +128,27 @@ def missing_glyphs(text: str) -> str:
     )
 
 
-def width(text: str, size: float, bold: bool = False) -> float:
-    return size * sum(run_width for _font, _run, run_width in runs(text, bold))
+def width(text: str, size: float, bold: bool = False, rtl: bool | None = None) -> float:
+    return size * sum(run_width for _font, _run, run_width in runs(text, bold, rtl))
 
 
-def draw(canvas, text: str, x: float, y: float, size: float, bold: bool = False) -> None:
+def draw(canvas, text: str, x: float, y: float, size: float, bold=False, rtl=None) -> None:
     """Draw `text` starting at x on the baseline y."""
-    for name, run, run_width in runs(text, bold):
+    for name, run, run_width in runs(text, bold, rtl):
         canvas.setFont(name, size)
         canvas.drawString(x, y, run)
         x += run_width * size
 
 
-def draw_centred(canvas, text: str, centre: float, y: float, size: float, bold=False) -> None:
-    draw(canvas, text, centre - width(text, size, bold) / 2, y, size, bold)
+def draw_centred(canvas, text: str, centre: float, y: float, size: float, bold=False, rtl=None):
+    draw(canvas, text, centre - width(text, size, bold, rtl) / 2, y, size, bold, rtl)
+
+
+def draw_aligned(canvas, text: str, left: float, right: float, y: float, size: float,
+                 bold: bool = False, rtl: bool = False) -> None:  # fmt: skip
+    """Draw `text` from the side where its paragraph direction starts."""
+    x = right - width(text, size, bold, rtl) if rtl else left
+    draw(canvas, text, x, y, size, bold, rtl)
 
 
 def fit_size(text: str, max_width: float, largest: float, smallest: float, bold=False) -> float:
@@ -145,13 +159,13 @@ def fit_size(text: str, max_width: float, largest: float, smallest: float, bold=
     return max(smallest, min(largest, max_width / unit))
 
 
-def wrap(text: str, max_width: float, size: float, bold: bool = False) -> list[str]:
+def wrap(text: str, max_width: float, size: float, bold=False, rtl=None) -> list[str]:
     """Lines of whole words that fit `max_width` at `size`; a word longer than a line
     stands alone on its line (the caller shrinks it)."""
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and width(candidate, size, bold) <= max_width:
+        if lines and width(candidate, size, bold, rtl) <= max_width:
             lines[-1] = candidate
         else:
             lines.append(word)
