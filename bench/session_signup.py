@@ -17,13 +17,10 @@ public programme page. Prints one JSON line per database, then the ratios.
 
 import argparse
 import json
-import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -31,11 +28,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SECRET = "bench-secret"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import POSTGRESQL, SECRET, scratch_databases, serve
+
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -99,24 +95,6 @@ def prepare(url: str, seats: int) -> tuple[list[str], int]:
     return tokens, rush_id
 
 
-def serve(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = os.environ | {"CONFREG_DATABASE_URL": url, "CONFREG_SECRET_KEY": SECRET,
-                        "CONFREG_MAIL_DELIVER_AFTER_REQUEST": "0"}  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads",
-         str(threads), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def join(base: str, token: str, session_id: int) -> tuple[float, int]:
     with httpx.Client(base_url=base, timeout=60) as browser:
         page = browser.get(f"/e/bench/manage/{token}").text
@@ -139,7 +117,7 @@ def outcome(url: str, session_id: int) -> dict[str, int]:
 
 def measure(name: str, url: str, args) -> dict:
     tokens, rush_id = prepare(url, args.seats)
-    server = serve(url, args.port, args.workers, args.threads)
+    server = serve("wsgi:app", url, args.port, args.workers, args.threads)
     base = f"http://127.0.0.1:{args.port}"
     try:
         httpx.get(f"{base}/e/bench/programme", timeout=60)  # warm-up
@@ -176,24 +154,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=5078)
-    parser.add_argument("--postgresql", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgresql", default=POSTGRESQL)
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        rows.append(measure("sqlite", f"sqlite:///{scratch}/bench.sqlite", args))
-    if args.postgresql:
-        server = make_url(args.postgresql)
-        name = f"confreg_bench_{secrets.token_hex(3)}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = server.set(database=name).render_as_string(hide_password=False)
-            rows.append(measure("postgresql", url, args))
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with scratch_databases(args.postgresql) as databases:
+        rows = [measure(name, url, args) for name, url in databases]
     for row in rows:
         print(json.dumps(row))
     if len(rows) == 2:

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -50,12 +50,16 @@ def _register_blueprints(app: Flask) -> None:
     from confreg.auth.views import bp as auth
     from confreg.badges.views import api as badges_api
     from confreg.badges.views import bp as badges
+    from confreg.checkin.api import bp as checkin_api
+    from confreg.checkin.views import assets as desk_assets
+    from confreg.checkin.views import bp as desk
     from confreg.events.views import bp as events
     from confreg.organiser.views import bp as organiser
     from confreg.registration.views import bp as registration
     from confreg.site import bp as site
 
-    for blueprint in (site, events, registration, badges, badges_api, auth, organiser):
+    for blueprint in (site, events, registration, badges, badges_api, checkin_api, desk,
+                      desk_assets, auth, organiser):  # fmt: skip
         app.register_blueprint(blueprint)
 
 
@@ -66,6 +70,10 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+_API_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "too_large", 500: "server_error"}  # fmt: skip
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -81,6 +89,8 @@ def _register_error_pages(app: Flask) -> None:
     def error_page(error):
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, messages[500])
+        if request.path.startswith("/api/"):
+            return jsonify({"error": _API_ERRORS.get(code, "error"), "message": str(message)}), code
         return render_template("errors/error.html", code=code, message=message), code
 
     for code in messages:
@@ -114,6 +124,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         event_datetime=i18n.format_event_datetime,
         event_time=i18n.format_event_time,
+        time_of_day=i18n.format_time_of_day,
         event_dates=i18n.format_event_dates,
         moment=i18n.format_moment,
         bdi=i18n.bidi_isolate,

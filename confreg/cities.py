@@ -5,6 +5,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
+
 _CSV = Path(__file__).parent / "data" / "gnlc_cities.csv"
 
 
@@ -21,3 +23,19 @@ def member_cities() -> tuple[MemberCity, ...]:
         return tuple(
             MemberCity(row["city"], row["country_iso2"], row["unesco_region"]) for row in rows
         )
+
+
+#: UNESCO's regional groups as organisers read them.
+REGION_LABELS = {
+    "Africa": _l("Africa"),
+    "Arab States": _l("Arab States"),
+    "Asia and the Pacific": _l("Asia and the Pacific"),
+    "Europe and North America": _l("Europe and North America"),
+    "Latin America and the Caribbean": _l("Latin America and the Caribbean"),
+}
+
+
+@cache
+def country_regions() -> dict[str, str]:
+    """The UNESCO regional group of each country that has a member city."""
+    return {city.country: city.region for city in member_cities()}

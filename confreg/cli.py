@@ -81,3 +81,23 @@ def badges_command(event_slug: str, output: str, not_printed: bool):
     badges.mark_printed(delegates)
     seconds = time.perf_counter() - started
     click.echo(f"{len(delegates)} badge(s) written to {output} in {seconds:.1f} s.")
+
+
+@confreg_cli.command("api-token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for, e.g. 'scanner 3'.")
+@click.option("--revoke", "revoke", is_flag=True, help="Revoke the user's tokens instead.")
+@click.option("--token-id", type=int, help="With --revoke: only this token.")
+def api_token_command(email: str, label: str, revoke: bool, token_id: int | None):
+    """Print a new bearer token for a staff user's scanner (shown once), or revoke."""
+    from confreg.auth.service import UnknownStaffUser, create_api_token, revoke_api_tokens
+
+    try:
+        if revoke:
+            click.echo(f"{revoke_api_tokens(email, token_id)} token(s) revoked.")
+            return
+        record, token = create_api_token(email, label)
+    except UnknownStaffUser as error:
+        raise click.UsageError(f"no staff user {email}") from error
+    click.echo(token)
+    click.echo(f"(token {record.id} for {record.user.email}; keep it secret)", err=True)

@@ -65,5 +65,16 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded: an answer built afterwards
+    from rows this transaction has just read or written needs no query to reload them."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)

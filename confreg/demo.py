@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from confreg import audit
 from confreg.auth.service import create_or_update_staff_user
+from confreg.checkin.models import CheckIn
 from confreg.events.models import UNESCO_REGIONS, Event, ProgrammeSession, Room, Track
 from confreg.extensions import db
 from confreg.registration.models import Registration
@@ -218,3 +219,10 @@ def _delegates(event: Event) -> None:
         db.session.add(registration)
         db.session.flush()
         audit.record(registration, "registered", "delegate", at=moment, status="confirmed")
+        if number % 3:  # two in three have arrived on the first morning
+            arrival = _at(28, 8, 5) + timedelta(minutes=4 * number)
+            db.session.add(
+                CheckIn(event=event, registration=registration, scanned_at=arrival,
+                        recorded_at=arrival, desk=("Entrance A", "Entrance B")[number % 2],
+                        nonce=f"demo-{number}", result="ok")
+            )  # fmt: skip

@@ -105,6 +105,11 @@ def format_event_time(moment: datetime, event, with_zone: bool = True) -> str:
     return f"{time_part} ({event_zone_name(event)})" if with_zone else time_part
 
 
+def format_time_of_day(local: datetime) -> str:
+    """The time of day of a moment already in the zone it is shown in (chart labels)."""
+    return dates.format_time(local.time(), "short", locale=get_locale())
+
+
 def event_zone_name(event) -> str:
     """The event's time zone as people say it: 'Mexico (Mexico City) Time'."""
     return dates.get_timezone_location(event.zone, locale=get_locale())

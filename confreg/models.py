@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the app see all tables."""
 
 from confreg.audit import AuditEntry
-from confreg.auth.models import EventRole, StaffUser
+from confreg.auth.models import ApiToken, EventRole, StaffUser
 from confreg.badges.models import EventSigningKey, RegistrationPhoto
 from confreg.checkin.models import CheckIn
 from confreg.events.models import (
@@ -16,6 +16,7 @@ from confreg.mail import OutboxMessage
 from confreg.registration.models import Registration
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "CheckIn",
     "Enrolment",

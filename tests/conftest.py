@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from config import TestConfig
 from confreg import create_app
@@ -55,7 +56,10 @@ class IsolatedClient(FlaskClient):
     test's session forgets what it had loaded, so it reads what the request wrote."""
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # made as it is read: read it where the request ran
+            context.run(response.make_sequence)
         if has_app_context():
             db.session.expire_all()
         return response
@@ -211,6 +215,22 @@ def smtp_server(app, monkeypatch):
     inbox.controller, inbox.port = controller, port
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def server_url(app):
+    """The test's app served on a free loopback port by a threaded server, on every
+    backend; yields its URL. Its requests use their own app contexts and sessions."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    # A short poll interval lets shutdown() return at once rather than after 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
 
 
 @pytest.fixture

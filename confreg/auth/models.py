@@ -61,3 +61,22 @@ class EventRole(db.Model):
     @property
     def role_label(self) -> str:
         return str(ROLES[self.role])
+
+
+class ApiToken(db.Model):
+    """A bearer token with which a scanner acts as its staff user on the API."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The staff user the token acts as.
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    #: SHA-256 of the token, hex; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: What the operator called it ("scanner 3"), to tell tokens apart when revoking.
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A revoked token is refused.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship()

@@ -1,9 +1,12 @@
+import hashlib
+import secrets
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from confreg.auth.models import ROLES, EventRole, StaffUser
+from confreg.auth.models import ROLES, ApiToken, EventRole, StaffUser
+from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import db
 
@@ -54,3 +57,71 @@ def create_or_update_staff_user(email: str, password: str, role: str, event_slug
         user.roles.append(EventRole(event=event, role=role))
     db.session.commit()
     return user
+
+
+class UnknownStaffUser(LookupError):
+    pass
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def create_api_token(email: str, label: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token for the staff user: (record, the token, shown only now)."""
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise UnknownStaffUser(email)
+    token = secrets.token_urlsafe(32)
+    record = ApiToken(user=user, token_hash=_token_hash(token), label=label[:100])
+    db.session.add(record)
+    db.session.commit()
+    return record, token
+
+
+def revoke_api_tokens(email: str, token_id: int | None = None) -> int:
+    """Revoke one of the user's tokens, or all of them; returns how many."""
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise UnknownStaffUser(email)
+    query = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
+    revoked = db.session.execute(query.values(revoked_at=utcnow())).rowcount
+    db.session.commit()
+    return revoked
+
+
+_VALID_TOKEN = (
+    ApiToken.token_hash == bindparam("token_hash"),
+    ApiToken.revoked_at.is_(None),
+    StaffUser.active.is_(True),
+)
+# Built once: every API request runs them.
+_ALLOWED_USER = (
+    select(StaffUser.id)
+    .join(ApiToken, ApiToken.user_id == StaffUser.id)
+    .join(EventRole, EventRole.user_id == StaffUser.id)
+    .where(
+        *_VALID_TOKEN,
+        EventRole.event_id == bindparam("event_id"),
+        EventRole.role.in_(bindparam("roles", expanding=True)),
+    )
+    .limit(1)
+)
+_KNOWN_USER = (
+    select(StaffUser.id).join(ApiToken, ApiToken.user_id == StaffUser.id).where(*_VALID_TOKEN)
+)
+
+
+def bearer_access(token: str, event_id: int, roles: tuple[str, ...]) -> tuple[int | None, bool]:
+    """For a bearer token: (the staff user's id when they hold one of `roles` at the
+    event, else None; whether the token is valid at all). One query when allowed."""
+    if not token or len(token) > 200:
+        return None, False
+    connection = db.session.connection()
+    token_hash = _token_hash(token)
+    parameters = {"token_hash": token_hash, "event_id": event_id, "roles": list(roles)}
+    if (user_id := connection.execute(_ALLOWED_USER, parameters).scalar()) is not None:
+        return user_id, True
+    return None, connection.execute(_KNOWN_USER, {"token_hash": token_hash}).first() is not None

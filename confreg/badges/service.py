@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import undefer
 
 from confreg import audit
 from confreg.badges import pdf
@@ -22,7 +23,7 @@ from confreg.badges.tokens import (
     TOKEN_VERSION,
     BadgeClaim,
     TokenRefused,
-    open_token,
+    check_signature,
     read_claim,
     sign_badge,
 )
@@ -83,12 +84,36 @@ class TokenCheck:
         return self.refusal is None
 
 
+# Keys never change once made, so every process keeps the public ones it has used:
+# judging a badge then needs no query for the key.
+_public_keys: dict[str, tuple[int, Ed25519PublicKey]] = {}
+
+
+def _key_owner(key_id: str) -> tuple[int, Ed25519PublicKey] | None:
+    """(event id, public key) of the key with this id, if there is one."""
+    if key_id not in _public_keys:
+        row = db.session.execute(
+            select(EventSigningKey.event_id, EventSigningKey.public_key).where(
+                EventSigningKey.key_id == key_id
+            )
+        ).first()
+        if row is None:
+            return None
+        _public_keys[key_id] = (row.event_id, Ed25519PublicKey.from_public_bytes(row.public_key))
+    return _public_keys[key_id]
+
+
 def verify_token(event: Event, token: str) -> TokenCheck:
-    key = signing_key(event)
     try:
-        claim = open_token(token, key.key_id, Ed25519PublicKey.from_public_bytes(key.public_key))
+        claim, body, signature = read_claim(token)
+        owner = _key_owner(claim.key_id)
+        if owner is None:
+            raise TokenRefused("bad_signature")
+        check_signature(owner[1], body, signature)
     except TokenRefused as refused:
         return TokenCheck(refused.code)
+    if owner[0] != event.id:
+        return TokenCheck("wrong_event")
     registration = db.session.scalar(
         select(Registration).where(
             Registration.public_id == claim.public_id, Registration.event_id == event.id
@@ -234,6 +259,7 @@ def badge_filter(
     """The delegates whose badges an organiser prints at once, in name order."""
     query = (
         select(Registration)
+        .options(undefer(Registration.badge_qr))
         .where(Registration.event_id == event.id)
         .order_by(Registration.family_name, Registration.given_name, Registration.id)
     )

@@ -68,14 +68,18 @@ def read_claim(token: str) -> tuple[BadgeClaim, bytes, bytes]:
     return claim, body, signature
 
 
+def check_signature(public_key: Ed25519PublicKey, body: bytes, signature: bytes) -> None:
+    try:
+        public_key.verify(signature, body)
+    except InvalidSignature as error:
+        raise TokenRefused("bad_signature") from error
+
+
 def open_token(token: str, key_id: str, public_key: Ed25519PublicKey) -> BadgeClaim:
     """The claim of a token signed by this key, or TokenRefused with "malformed",
     "wrong_event" (another event's key) or "bad_signature"."""
     claim, body, signature = read_claim(token)
     if claim.key_id != key_id:
         raise TokenRefused("wrong_event")
-    try:
-        public_key.verify(signature, body)
-    except InvalidSignature as error:
-        raise TokenRefused("bad_signature") from error
+    check_signature(public_key, body, signature)
     return claim

@@ -39,6 +39,7 @@ class EventSettingsForm(FlaskForm):
         description=_l("Leave empty for no limit. Registrations past it join the waiting list."),
     )
     requires_approval = BooleanField(_l("An organiser approves each registration"))
+    desk_walk_ins = BooleanField(_l("Desk volunteers may register walk-in delegates"))
     registration_opens_at = DateTimeLocalField(
         _l("Registration opens"),
         validators=[Optional()],
@@ -56,6 +57,7 @@ class EventSettingsForm(FlaskForm):
         if not self.is_submitted():
             self.capacity.data = event.capacity
             self.requires_approval.data = event.requires_approval
+            self.desk_walk_ins.data = event.desk_walk_ins
             for name in ("registration_opens_at", "registration_closes_at"):
                 moment = getattr(event, name)
                 local = moment.astimezone(self.zone).replace(tzinfo=None) if moment else None
@@ -70,6 +72,7 @@ class EventSettingsForm(FlaskForm):
         return {
             "capacity": self.capacity.data,
             "requires_approval": self.requires_approval.data,
+            "desk_walk_ins": self.desk_walk_ins.data,
             "registration_opens_at": self._moment(self.registration_opens_at.data),
             "registration_closes_at": self._moment(self.registration_closes_at.data),
         }

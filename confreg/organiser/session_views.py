@@ -1,9 +1,6 @@
 """Who is in which session: lists, CSV, seating and invitations by hand."""
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -17,6 +14,7 @@ from confreg.organiser.service import registration_by_public_id
 from confreg.organiser.views import bp
 from confreg.registration.forms import ConfirmForm
 from confreg.registration.models import Registration
+from confreg.spreadsheets import csv_response
 
 
 @bp.get("/sessions")
@@ -51,30 +49,25 @@ def session_roster(event, session_id: int):
 @event_role_required("organiser")
 def session_roster_csv(event, session_id: int):
     session = _session_or_404(event, session_id)
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(
-        [_("Status"), _("Place on the waiting list"), _("Name"), _("Name in Latin letters"),
-         _("Category"), _("Organisation"), _("City"), _("Country"), _("E-mail address")]
-    )  # fmt: skip
-    position = 0
-    for enrolment in enrolment_service.roster(session):
-        registration = enrolment.registration
-        waiting = enrolment.status == "waitlisted"
-        position += waiting
-        writer.writerow(
-            [_("On the waiting list") if waiting else _("Seated"), position if waiting else "",
-             registration.full_name, registration.latin_name, registration.category_label,
-             registration.organisation, registration.city, registration.country,
-             registration.email]
-        )  # fmt: skip
-    filename = f"{event.slug}-session-{session.id}.csv"
-    return Response(
-        # A byte-order mark, so that spreadsheet programs read the names as UTF-8.
-        "\ufeff" + output.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    header = [
+        _("Status"), _("Place on the waiting list"), _("Name"), _("Name in Latin letters"),
+        _("Category"), _("Organisation"), _("City"), _("Country"), _("E-mail address"),
+    ]  # fmt: skip
+
+    def rows():
+        position = 0
+        for enrolment in enrolment_service.roster(session):
+            registration = enrolment.registration
+            waiting = enrolment.status == "waitlisted"
+            position += waiting
+            yield (
+                _("On the waiting list") if waiting else _("Seated"), position if waiting else "",
+                registration.full_name, registration.latin_name, registration.category_label,
+                registration.organisation, registration.city, registration.country,
+                registration.email,
+            )  # fmt: skip
+
+    return csv_response(f"{event.slug}-session-{session.id}.csv", header, rows())
 
 
 @bp.post("/sessions/<int:session_id>/enrol")

@@ -167,4 +167,9 @@ def _registration_or_404(event, public_id: str):
 
 
 # Routes of the same blueprint, kept in modules of their own.
-from confreg.organiser import badge_views, programme_views, session_views  # noqa: E402, F401
+from confreg.organiser import (  # noqa: E402, F401
+    arrivals_views,
+    badge_views,
+    programme_views,
+    session_views,
+)

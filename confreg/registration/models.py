@@ -104,7 +104,7 @@ class Registration(db.Model):
     #: The current badge's token and its QR code as badges.qr.qr_drawing makes it, kept
     #: because computing the code is the slowest part of printing a badge.
     badge_token: Mapped[str] = mapped_column(String(160), default="")
-    badge_qr: Mapped[str] = mapped_column(Text, default="")
+    badge_qr: Mapped[str] = mapped_column(Text, default="", deferred=True)
     #: When the current badge revision was last printed.
     badge_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The visa letter's public reference, given when an organiser approves the letter.

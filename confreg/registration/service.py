@@ -176,9 +176,12 @@ def register(
     submission_key: str,
     now: datetime | None = None,
     session_wishes: list[int] | None = None,
+    actor: str = "delegate",
+    staff_user=None,
 ) -> Submission:
     """Create the registration a form describes, once, whatever the number of times the
-    form is sent. An address already registered gets its personal link again instead."""
+    form is sent. An address already registered gets its personal link again instead.
+    Staff (a walk-in at the desk) may register outside the registration window."""
     lock_event(event.id)
     now = now or utcnow()  # after the lock: the waiting list's order is the order of acceptance
     earlier = db.session.scalar(
@@ -187,7 +190,7 @@ def register(
     if earlier is not None:
         db.session.commit()
         return Submission(earlier, created=False)
-    if not event.registration_is_open(now):
+    if actor == "delegate" and not event.registration_is_open(now):
         db.session.rollback()
         raise RegistrationClosed
     existing = _active_registration_with_email(event, details["email"])
@@ -211,7 +214,7 @@ def register(
     _set_status(registration, status, now)
     db.session.add(registration)
     db.session.flush()
-    audit.record(registration, "registered", "delegate", status=status)
+    audit.record(registration, "registered", actor, staff_user, status=status)
     registration.manage_link_sent_at = now
     notify_delegate(registration, "registered")
     db.session.commit()

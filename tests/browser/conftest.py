@@ -4,12 +4,8 @@ Browser tests run once, on SQLite: the server-side behaviour they exercise is co
 on every backend by the tests that use Flask's test client."""
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
-
-from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -44,21 +40,11 @@ def browser():
 
 
 @pytest.fixture
-def live_server(app):
-    """The test's app on a free loopback port, in a thread of its own; yields its URL.
-    The server's requests use their own app contexts and database sessions."""
+def live_server(app, request):
+    """The test's app on a free loopback port (see tests/conftest.py's server_url)."""
     if app.config["BACKEND"] != "sqlite":
         pytest.skip("browser tests run once, on SQLite")
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    # A short poll interval lets shutdown() return at once rather than after 0.5 s.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    return request.getfixturevalue("server_url")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""badges, documents and check-ins
+"""badges and documents
 
 Revision ID: 810b4381eed6
 Revises: b8b3c29eb766
@@ -38,29 +38,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_registration_photos_registration_id_registrations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('registration_id', name=op.f('pk_registration_photos'))
     )
-    op.create_table('checkins',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('registration_id', sa.Integer(), nullable=True),
-    sa.Column('session_id', sa.Integer(), nullable=True),
-    sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('desk', sa.String(length=64), nullable=False),
-    sa.Column('staff_user_id', sa.Integer(), nullable=True),
-    sa.Column('nonce', sa.String(length=64), nullable=False),
-    sa.Column('result', sa.String(length=24), nullable=False),
-    sa.Column('undone_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_checkins_event_id_events'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_checkins_registration_id_registrations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['session_id'], ['programme_sessions.id'], name=op.f('fk_checkins_session_id_programme_sessions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_checkins_staff_user_id_staff_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_checkins')),
-    sa.UniqueConstraint('nonce', name=op.f('uq_checkins_nonce'))
-    )
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_checkins_event_id'), ['event_id'], unique=False)
-        batch_op.create_index('ix_checkins_registration_scope', ['registration_id', 'session_id'], unique=False)
-
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('badge_layout', sa.String(length=16), nullable=False, server_default='a6'))
         batch_op.add_column(sa.Column('badge_colours', sa.JSON(), nullable=False, server_default='{}'))
@@ -96,10 +73,5 @@ def downgrade():
         batch_op.drop_column('badge_colours')
         batch_op.drop_column('badge_layout')
 
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
-        batch_op.drop_index('ix_checkins_registration_scope')
-        batch_op.drop_index(batch_op.f('ix_checkins_event_id'))
-
-    op.drop_table('checkins')
     op.drop_table('registration_photos')
     op.drop_table('event_signing_keys')
