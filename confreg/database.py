@@ -2,7 +2,9 @@
 the write lock that serialises capacity decisions."""
 
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
+import pyuca
 from sqlalchemy import DateTime, TypeDecorator, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
@@ -10,9 +12,39 @@ from sqlalchemy.engine import Engine
 from confreg.extensions import db
 
 
+@cache
+def _collator() -> pyuca.Collator:
+    return pyuca.Collator()  # reads the Unicode collation table once
+
+
+@lru_cache(maxsize=65536)
+def _sort_key(text: str) -> tuple[int, ...]:
+    return _collator().sort_key(text)
+
+
+def _unicode_order(left: str, right: str) -> int:
+    left_key, right_key = _sort_key(left or ""), _sort_key(right or "")
+    return (left_key > right_key) - (left_key < right_key)
+
+
+#: PostgreSQL's ICU collations by language; others sort by the root collation.
+_ICU_LANGUAGES = frozenset({"ar", "el", "en", "es", "fa", "fr", "ru", "sl", "tr", "uk", "zh"})
+
+
+def collated(column, locale: str):
+    """`column` to be sorted as people of `locale` sort names: ICU's collation for the
+    language on PostgreSQL, the Unicode Collation Algorithm's default order on SQLite
+    (which has no locale collations)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.collate("unicode")
+    language = locale.split("_")[0]
+    return column.collate(f"{language if language in _ICU_LANGUAGES else 'und'}-x-icu")
+
+
 @sa_event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_collation("unicode", _unicode_order)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")

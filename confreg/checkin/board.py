@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 from confreg.auth.models import StaffUser
 from confreg.checkin.models import CheckIn
 from confreg.cities import country_regions
-from confreg.events.models import Enrolment, Event, ProgrammeSession
+from confreg.events.models import Event, ProgrammeSession
+from confreg.events.programme import enrolment_counts
 from confreg.extensions import db
 from confreg.registration.models import Registration
 
@@ -113,14 +114,7 @@ def _per_quarter_hour(event: Event, moments: list[datetime]) -> list[tuple[datet
 
 
 def _per_session(event: Event) -> list[tuple[ProgrammeSession, int, int]]:
-    seated = dict(
-        db.session.execute(
-            select(Enrolment.session_id, func.count())
-            .join(ProgrammeSession)
-            .where(ProgrammeSession.event_id == event.id, Enrolment.status == "enrolled")
-            .group_by(Enrolment.session_id)
-        ).all()
-    )
+    counts = enrolment_counts(event)
     attended = dict(
         db.session.execute(
             select(CheckIn.session_id, func.count())
@@ -139,7 +133,8 @@ def _per_session(event: Event) -> list[tuple[ProgrammeSession, int, int]]:
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
     ).all()
     return [
-        (session, seated.get(session.id, 0), attended.get(session.id, 0)) for session in sessions
+        (session, counts.get(session.id, {}).get("enrolled", 0), attended.get(session.id, 0))
+        for session in sessions
     ]
 
 

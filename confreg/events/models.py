@@ -54,6 +54,10 @@ class Event(db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     #: How badges are printed, one of badges.layouts.LAYOUTS.
     badge_layout: Mapped[str] = mapped_column(String(16), default="a6")
+    #: Help shown at the top of the registration form, per locale code.
+    registration_help: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: The organisers' note added to every registration e-mail, per locale code.
+    confirmation_note: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     #: Whether desk volunteers may register walk-in delegates at the desk.
     desk_walk_ins: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Badge band colour per delegate category, as ``#rrggbb``; others use the default.

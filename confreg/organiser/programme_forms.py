@@ -372,3 +372,47 @@ def _fill(form: SessionForm, event: Event, session: ProgrammeSession) -> None:
     form.categories.data = list(session.eligible_categories or [])
     form.languages.data = list(session.languages or [])
     form.interpreted_into.data = list(session.interpreted_into or [])
+
+
+class EventTextsForm(_LocalisedForm):
+    """The event's own words in every language: its name, the registration form's help
+    and the note in every registration e-mail."""
+
+
+def event_texts_form(event: Event, **kwargs) -> EventTextsForm:
+    form_class = type("EventTextsForm", (EventTextsForm,), {})
+    _add_localised_fields(
+        form_class,
+        "name",
+        event,
+        lambda language: _("Event name in %(language)s", language=language),
+        lambda language: _(
+            "Enter the event's name in %(language)s, its main language.", language=language
+        ),
+        200,
+    )
+    _add_localised_fields(
+        form_class,
+        "registration_help",
+        event,
+        lambda language: _("Help above the registration form in %(language)s",
+                           language=language),
+        None,
+        2000,
+        multiline=True,
+    )  # fmt: skip
+    _add_localised_fields(
+        form_class,
+        "confirmation_note",
+        event,
+        lambda language: _("Note in registration e-mails in %(language)s", language=language),
+        None,
+        2000,
+        multiline=True,
+    )
+    form = form_class(**kwargs)
+    form.locales = form_locales(event)
+    if not form.is_submitted():
+        for name in ("name", "registration_help", "confirmation_note"):
+            form.fill_localised(name, getattr(event, name))
+    return form

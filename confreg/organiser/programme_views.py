@@ -1,6 +1,6 @@
 """The programme editor: tracks, rooms and sessions."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -8,11 +8,13 @@ from flask_login import current_user
 from confreg.auth.access import event_role_required
 from confreg.events import programme
 from confreg.events.models import ProgrammeSession, Room, Track
+from confreg.events.translations import text_statuses
 from confreg.extensions import db
 from confreg.i18n import format_event_datetime, format_event_time
 from confreg.organiser.programme_forms import (
     ELIGIBILITY,
     TRACK_KIND_LABELS,
+    event_texts_form,
     room_form,
     session_form,
     track_form,
@@ -278,3 +280,32 @@ def _owned_or_404(model, row_id: int, event):
     if row is None or row.event_id != event.id:
         abort(404)
     return row
+
+
+# --- the event's own texts and their translations ------------------------------------
+
+
+@bp.route("/texts", methods=["GET", "POST"])
+@event_role_required("organiser")
+def event_texts(event):
+    form = event_texts_form(event)
+    if form.validate_on_submit():
+        event.name = form.localised("name")
+        event.registration_help = form.localised("registration_help")
+        event.confirmation_note = form.localised("confirmation_note")
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for(".event_texts", slug=event.slug), 303)
+    return render_template("organiser/event_texts.html", event=event, form=form)
+
+
+@bp.get("/translations")
+@event_role_required("organiser")
+def translations(event):
+    locales = tuple(current_app.config["LOCALES"])
+    return render_template(
+        "organiser/translations.html",
+        event=event,
+        statuses=text_statuses(event, locales),
+        locales=locales,
+    )

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from confreg.database import collated
 from confreg.events.models import Event
 from confreg.extensions import db
 from confreg.mail import OutboxMessage
@@ -36,11 +37,22 @@ def undelivered_mail_count(event: Event) -> int:
     )
 
 
+#: How the delegate list can be ordered.
+SORTS = ("registered", "name")
+
+
 def find_delegates(
-    event: Event, query: str = "", status: str = "", page: int = 1, per_page: int = 50
+    event: Event,
+    query: str = "",
+    status: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = "registered",
+    locale: str = "en",
 ) -> DelegatePage:
     """Delegates whose names, organisation, city or e-mail contain every word of the
-    query, in any case, with or without accents, in their own script or in Latin."""
+    query, in any case, with or without accents, in their own script or in Latin;
+    newest first, or by family then given name as `locale` sorts them."""
     conditions = [Registration.event_id == event.id]
     if status in STATUSES:
         conditions.append(Registration.status == status)
@@ -53,11 +65,21 @@ def find_delegates(
     registrations = db.session.scalars(
         select(Registration)
         .where(*conditions)
-        .order_by(Registration.created_at.desc(), Registration.id.desc())
+        .order_by(*_ORDER[sort if sort in SORTS else "registered"](locale))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
     return DelegatePage(list(registrations), total, page, pages)
+
+
+_ORDER = {
+    "registered": lambda _locale: (Registration.created_at.desc(), Registration.id.desc()),
+    "name": lambda locale: (
+        collated(Registration.family_name, locale),
+        collated(Registration.given_name, locale),
+        Registration.id,
+    ),
+}
 
 
 def registration_by_public_id(event: Event, public_id: str) -> Registration | None:

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from confreg import audit
@@ -32,12 +32,15 @@ def dashboard(event):
 def delegates(event):
     query = request.args.get("q", "")[:200]
     status = request.args.get("status", "")
+    sort = request.args.get("sort", "registered")
     result = service.find_delegates(
         event,
         query,
         status,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["DELEGATES_PER_PAGE"],
+        sort=sort,
+        locale=str(get_locale()),
     )
     return render_template(
         "organiser/delegates.html",
@@ -46,6 +49,7 @@ def delegates(event):
         query=query,
         status=status,
         statuses=STATUSES,
+        sort=sort,
     )
 
 
