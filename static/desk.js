@@ -40,6 +40,11 @@ function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 }
 
+// A time of day in the page's language, not the browser's.
+function clock(moment) {
+  return new Date(moment).toLocaleTimeString(document.documentElement.lang, { timeStyle: "short" });
+}
+
 // --- connection and queue --------------------------------------------------------
 
 function setOnline(state) {
@@ -64,13 +69,15 @@ async function request(path, options = {}) {
 }
 
 async function refreshSnapshot() {
+  const asked = Date.now();
   try {
     const response = await request("/snapshot");
     if (!response.ok) return;
     snapshot = await response.json();
     save("snapshot", snapshot);
     if (queue.length === 0) {
-      seenOffline = {}; // the server's list knows them all now
+      // The server's list knows every check-in sent before it was asked for.
+      seenOffline = Object.fromEntries(Object.entries(seenOffline).filter(([, seen]) => Date.parse(seen.time) >= asked));
       save("seen", seenOffline);
     }
     setOnline(true);
@@ -79,13 +86,16 @@ async function refreshSnapshot() {
   }
 }
 
+let sending = false;
+
 async function sendQueue() {
-  if (queue.length === 0) return;
+  if (queue.length === 0 || sending) return;
+  sending = true;
   const batch = queue.slice(0, 500);
   try {
     const response = await request("/checkins/batch", {
       method: "POST",
-      body: JSON.stringify({ scans: batch }),
+      body: JSON.stringify({ scans: batch.map(({ judged, ...scan }) => scan) }),
     });
     if (!response.ok) return;
     const { results } = await response.json();
@@ -94,10 +104,22 @@ async function sendQueue() {
     save("queue", queue);
     showQueue();
     setOnline(true);
-    const dups = results.filter((result) => result.result === "already_checked_in").length;
+    batch.forEach((scan, index) => {
+      // The answer on screen can now be undone on the server.
+      if (current && current.queuedNonce === scan.nonce) {
+        current.checkin = results[index].checkin;
+        delete current.queuedNonce;
+      }
+    });
+    // Let in here while offline, but another desk had checked them in before.
+    const dups = results.filter(
+      (result, index) => batch[index].judged === "ok" && result.result === "already_checked_in",
+    ).length;
     note(fill(words.synced, { num: results.length, dups }));
   } catch {
     setOnline(false);
+  } finally {
+    sending = false;
   }
 }
 
@@ -181,24 +203,25 @@ async function judgeOffline(scan) {
   if (!delegate) return { ...base, result: "invalid", message: words.invalid };
   const judged = { ...base, delegate };
   if (delegate.status !== "confirmed") {
-    const cancelled = ["cancelled", "rejected"].includes(delegate.status);
-    return { ...judged, result: "not_confirmed", message: cancelled ? words.cancelled : words.not_confirmed };
+    const message = words[`status_${delegate.status}`] ?? words.not_confirmed;
+    return { ...judged, result: "not_confirmed", detail: delegate.status, message };
   }
   let message = words.ok;
   if (scan.scope !== "event") {
     const session = snapshot.sessions.find((s) => String(s.id) === String(scan.scope));
     const enrolled = session && session.enrolled.includes(publicId);
+    const waiting = session && session.waitlisted.includes(publicId);
     const open = session && (!session.eligible_categories || session.eligible_categories.includes(delegate.category))
       && (!session.by_invitation || session.invited.includes(publicId));
     if (!enrolled && !open) return { ...judged, result: "not_eligible", message: words.not_eligible };
-    judged.detail = enrolled ? "enrolled" : "none";
-    message = enrolled ? words.enrolled : words.not_enrolled;
+    judged.detail = enrolled ? "enrolled" : waiting ? "waitlisted" : "none";
+    message = enrolled ? words.enrolled : waiting ? words.session_waitlisted : words.not_enrolled;
   }
   const place = `${publicId}|${scan.scope}`;
   const earlier = seenOffline[place]
     ?? (scan.scope === "event" && delegate.checked_in_at ? { time: delegate.checked_in_at, desk: "" } : null);
   if (earlier) {
-    const time = new Date(earlier.time).toLocaleTimeString();
+    const time = clock(earlier.time);
     return {
       ...judged, result: "already_checked_in",
       first: { local_time: time, desk: earlier.desk },
@@ -230,10 +253,11 @@ async function checkIn(fields) {
       show({ result: "invalid", message: result.message, delegate: null, checkin: {} });
       return;
     }
+    remember(result);
   } catch {
     setOnline(false);
     result = await judgeOffline(scan);
-    queue.push(scan);
+    queue.push({ ...scan, judged: result.result });
     save("queue", queue);
     showQueue();
     result.queuedNonce = scan.nonce;
@@ -241,9 +265,33 @@ async function checkIn(fields) {
   show(result);
 }
 
+// Who the server let in, for judging offline should the network drop before the next
+// copy of the delegate list.
+function remember(result) {
+  if (!result.delegate) return;
+  const place = `${result.delegate.public_id}|${result.checkin.scope}`;
+  if (result.result === "ok") {
+    seenOffline[place] = { time: result.checkin.scanned_at, desk: result.checkin.desk };
+  } else if (result.result === "already_checked_in" && result.first) {
+    seenOffline[place] = { time: result.first.scanned_at, desk: result.first.desk };
+  } else {
+    return;
+  }
+  save("seen", seenOffline);
+}
+
+function forget(result) {
+  if (!result.delegate) return;
+  delete seenOffline[`${result.delegate.public_id}|${result.checkin.scope}`];
+  save("seen", seenOffline);
+}
+
+let audio = null;
+
 function tone(kind) {
   try {
-    const audio = new AudioContext();
+    audio ??= new AudioContext(); // one for the day: each holds the sound device
+    audio.resume().catch(() => {});
     const notes = { ok: [[880, 0.12]], amber: [[660, 0.12], [660, 0.12]], red: [[220, 0.5]] }[kind];
     let at = audio.currentTime;
     for (const [frequency, length] of notes) {
@@ -271,11 +319,13 @@ function show(result) {
   answer.querySelector(".answer-name").textContent = delegate ? delegate.name : "";
   const latin = delegate && delegate.latin_name !== delegate.name ? delegate.latin_name : "";
   answer.querySelector(".answer-latin").textContent = latin || "";
-  answer.querySelector(".answer-where").textContent = delegate
-    ? [delegate.category_label ?? snapshot?.categories?.[delegate.category], delegate.organisation,
-       [delegate.city, delegate.country_name].filter(Boolean).join(", ")].filter(Boolean).join(" · ")
-    : "";
-  answer.querySelector(".answer-band").style.background = delegate ? delegate.colour : "transparent";
+  answer.querySelector(".answer-where").replaceChildren(...(delegate
+    ? isolated([delegate.category_label ?? snapshot?.categories?.[delegate.category],
+        delegate.organisation, place(delegate)])
+    : []));
+  const band = answer.querySelector(".answer-band");
+  band.hidden = !delegate;
+  if (delegate) band.style.background = delegate.colour;
   answer.querySelector(".answer-message").textContent = result.message;
   answer.querySelector(".answer-notes").textContent = delegate && kind !== "red" ? delegate.notes || "" : "";
   const photo = answer.querySelector(".answer-photo");
@@ -289,6 +339,31 @@ function show(result) {
   answer.hidden = false;
   tone(kind);
   scanField.focus();
+}
+
+// A line of parts written in different scripts ("City official · Δήμος Σερρών · Serres,
+// Greece"): each part keeps its own direction, and the parts follow the page's. A list
+// in the parts (the city and its country) is joined with a comma.
+function isolated(parts, separator = " · ") {
+  const nodes = [];
+  for (const part of parts) {
+    const group = Array.isArray(part) ? isolated(part, ", ") : part ? [ownDirection(part)] : [];
+    if (!group.length) continue;
+    if (nodes.length) nodes.push(separator);
+    nodes.push(...group);
+  }
+  return nodes;
+}
+
+function ownDirection(text) {
+  const span = document.createElement("span");
+  span.dir = "auto";
+  span.textContent = text;
+  return span;
+}
+
+function place(delegate) {
+  return [delegate.city, delegate.country_name];
 }
 
 function dismiss() {
@@ -306,10 +381,6 @@ async function undo() {
     save("queue", queue);
     showQueue();
     done = queue.length < before;
-    if (done && current.delegate) {
-      delete seenOffline[`${current.delegate.public_id}|${current.checkin.scope}`];
-      save("seen", seenOffline);
-    }
   } else {
     try {
       done = (await request(`/checkins/${current.checkin.id}/undo`, { method: "POST" })).ok;
@@ -317,6 +388,7 @@ async function undo() {
       done = false;
     }
   }
+  if (done) forget(current);
   answer.querySelector(".answer-message").textContent = done ? words.undone : words.undo_failed;
   answer.querySelector(".answer-undo").hidden = true;
   scanField.focus();
@@ -330,6 +402,7 @@ function fold(text) {
 }
 
 async function search(query) {
+  const field = document.getElementById("search");
   const list = document.getElementById("results");
   if (query.trim().length < 2) {
     list.replaceChildren();
@@ -338,7 +411,7 @@ async function search(query) {
   let results;
   try {
     const response = await request(`/search?q=${encodeURIComponent(query)}`);
-    results = (await response.json()).results;
+    results = (await response.json()).results ?? [];
     setOnline(true);
   } catch {
     setOnline(false);
@@ -347,6 +420,7 @@ async function search(query) {
       .filter((r) => terms.every((term) => r.search.includes(term) || fold(r.name).includes(term)))
       .slice(0, 20);
   }
+  if (field.value !== query) return; // typed on meanwhile: a newer search is on its way
   list.replaceChildren(...(results.length ? results.map(resultItem) : [emptyItem()]));
 }
 
@@ -374,10 +448,8 @@ function resultItem(delegate) {
   name.dir = "auto";
   const details = document.createElement("span");
   details.className = "hint";
-  details.textContent = [delegate.latin_name, delegate.organisation,
-    [delegate.city, delegate.country_name].filter(Boolean).join(", "),
-    delegate.checked_in_at ? fill(words.checked_in_at, { time: new Date(delegate.checked_in_at).toLocaleTimeString() }) : ""]
-    .filter(Boolean).join(" · ");
+  details.replaceChildren(...isolated([delegate.latin_name, delegate.organisation, place(delegate),
+    delegate.checked_in_at ? fill(words.checked_in_at, { time: clock(delegate.checked_in_at) }) : ""]));
   text.append(name, document.createElement("br"), details);
   const button = document.createElement("button");
   button.type = "button";
@@ -391,29 +463,34 @@ function resultItem(delegate) {
 // --- camera ----------------------------------------------------------------------
 
 let camera = null;
+// The code the camera last read and when: a badge held in view is read many times a
+// second, and counts as a new scan only once it has been out of sight for a while.
 let lastCode = { code: "", at: 0 };
 
 async function toggleCamera(button) {
   const video = document.getElementById("camera");
   if (camera) {
-    camera.stop();
+    camera.destroy(); // the stream, the decoder's worker and the frame drawn over the video
     camera = null;
     video.hidden = true;
     button.setAttribute("aria-pressed", "false");
     return;
   }
+  // Shown before the scanner meets it: a hidden video is shrunk to nothing by QrScanner
+  // (so that Safari keeps playing it), and the volunteer could not aim the badge.
+  video.hidden = false;
   try {
     const { default: QrScanner } = await import(root.dataset.camera);
     camera = new QrScanner(video, (found) => {
       const now = Date.now();
-      if (found.data === lastCode.code && now - lastCode.at < 3000) return;
+      const again = found.data === lastCode.code && now - lastCode.at < 3000;
       lastCode = { code: found.data, at: now };
-      checkIn({ token: found.data });
+      if (!again) checkIn({ token: found.data });
     }, { returnDetailedScanResult: true, highlightScanRegion: true });
-    video.hidden = false;
     await camera.start();
     button.setAttribute("aria-pressed", "true");
   } catch {
+    camera?.destroy();
     camera = null;
     video.hidden = true;
     show({ result: "invalid", message: words.camera_failed, delegate: null, checkin: {} });

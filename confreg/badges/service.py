@@ -33,9 +33,6 @@ from confreg.extensions import db
 from confreg.i18n import place_name
 from confreg.registration.models import Registration
 
-#: Why a token is refused, as stable codes, for tokens that name a delegate.
-REFUSALS = ("malformed", "wrong_event", "bad_signature", "unknown", "revoked", "cancelled")
-
 
 def signing_key(event: Event) -> EventSigningKey:
     """The event's key, made on first use (by whichever request comes first)."""
@@ -76,6 +73,8 @@ class TokenCheck:
     """What a token says at this event: the delegate it names (when it names one) and
     why it is refused (None when it is good)."""
 
+    #: "malformed", "bad_signature", "unknown" (no such badge), "wrong_event", "revoked"
+    #: (re-issued since), "cancelled" or "not_confirmed"; None when accepted.
     refusal: str | None
     registration: Registration | None = None
 

@@ -4,7 +4,7 @@ delegate and place however many desks scan at once, undoing, offline queues merg
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from confreg.badges.service import verify_token
@@ -274,14 +274,5 @@ def checked_in_ids(event: Event) -> dict[int, datetime]:
             CheckIn.result == "ok",
             CheckIn.undone_at.is_(None),
         )
-    )
-    return {key: value for key, value in rows}
-
-
-def counts_by_result(event: Event) -> dict[str, int]:
-    rows = db.session.execute(
-        select(CheckIn.result, func.count())
-        .where(CheckIn.event_id == event.id, CheckIn.undone_at.is_(None))
-        .group_by(CheckIn.result)
     )
     return {key: value for key, value in rows}
