@@ -5,31 +5,27 @@
         [--postgresql postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 For each database: a fresh database at head, one event, the app served by a separate
-process (`flask run --with-threads`; mail is left in the outbox, as with a worker),
+process (gunicorn, 2 workers × 4 threads; mail is left in the outbox, as with a worker),
 `concurrency` delegates at a time each loading the form and sending it. Only the POST is
 timed. Prints one JSON line per database and the PostgreSQL/SQLite ratio of medians.
 """
 
 import argparse
 import json
-import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import POSTGRESQL, scratch_databases, serve
+
 _HIDDEN = re.compile(r'name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
 
 
@@ -52,27 +48,6 @@ def prepare(url: str) -> None:
         db.engine.dispose()
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
-    env = os.environ | {
-        "CONFREG_DATABASE_URL": url,
-        "CONFREG_SECRET_KEY": "bench",
-        "CONFREG_MAIL_DELIVER_AFTER_REQUEST": "0",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(port),
-         "--with-threads", "--no-reload", "--no-debugger"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
-
-
 def one_delegate(base: str, number: int) -> tuple[float, int]:
     with httpx.Client(base_url=base, timeout=30) as browser:
         form = dict(_HIDDEN.findall(browser.get("/e/bench/register").text))
@@ -90,7 +65,7 @@ def one_delegate(base: str, number: int) -> tuple[float, int]:
 
 def measure(name: str, url: str, count: int, concurrency: int, port: int) -> dict:
     prepare(url)
-    server = serve(url, port)
+    server = serve("wsgi:app", url, port, workers=2, threads=4)
     try:
         base = f"http://127.0.0.1:{port}"
         one_delegate(base, -1)  # warm-up
@@ -120,26 +95,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument(
-        "--postgresql", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        "--postgresql", default=POSTGRESQL,
         help="a server where a scratch database may be created; empty to skip",
     )  # fmt: skip
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite:///{scratch}/bench.sqlite"
-        rows.append(measure("sqlite", url, args.count, args.concurrency, args.port))
-    if args.postgresql:
-        server = make_url(args.postgresql)
-        name = f"confreg_bench_{secrets.token_hex(3)}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = server.set(database=name).render_as_string(hide_password=False)
-            rows.append(measure("postgresql", url, args.count, args.concurrency, args.port))
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_databases(args.postgresql) as databases:
+        rows = [
+            measure(name, url, args.count, args.concurrency, args.port) for name, url in databases
+        ]
     for row in rows:
         print(json.dumps(row))
     if len(rows) == 2:

@@ -3,7 +3,9 @@
 Browser tests run once, on SQLite: the server-side behaviour they exercise is covered
 on every backend by the tests that use Flask's test client."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +70,14 @@ def new_page(browser, live_server):
 def page(new_page):
     """A page in an English-speaking browser with a laptop-sized window."""
     return new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where tests keep the screenshots people look at: CONFREG_SCREENSHOTS, else a
+    temporary folder."""
+    if configured := os.environ.get("CONFREG_SCREENSHOTS"):
+        directory = Path(configured)
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
+    return tmp_path_factory.mktemp("screenshots")

@@ -7,9 +7,7 @@ The volunteer logs in through the staff log-in form; answers are read off the sc
 (their words, the delegate's name, the colour of the screen) and, where it matters,
 the database says what was recorded."""
 
-import os
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -98,16 +96,6 @@ def expect_answer(page, colour: str, verdict: str, name: str = "", latin: str = 
     covered = answer.bounding_box()
     assert (covered["width"], covered["height"]) == (viewport["width"], viewport["height"])
     return answer
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
-    """The directory in CONFREG_SCREENSHOTS, else pytest's temporary one."""
-    if configured := os.environ.get("CONFREG_SCREENSHOTS"):
-        directory = Path(configured)
-        directory.mkdir(parents=True, exist_ok=True)
-        return directory
-    return tmp_path_factory.mktemp("screenshots")
 
 
 def checkins() -> list[tuple[str | None, str, bool]]:

@@ -7,7 +7,6 @@ pages, and Latin names and addresses kept in their own direction there.
 The screenshots go to the directory in CONFREG_SCREENSHOTS, else to pytest's
 temporary directory; each is named locale-width-page.png."""
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,15 +132,6 @@ CONTENT = {
         ),
     },
 }
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
-    if configured := os.environ.get("CONFREG_SCREENSHOTS"):
-        directory = Path(configured)
-        directory.mkdir(parents=True, exist_ok=True)
-        return directory
-    return tmp_path_factory.mktemp("screenshots")
 
 
 def build_event(locale: str):
