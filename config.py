@@ -16,10 +16,13 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _secret_key() -> str:
-    """The configured key, or one generated once and kept under instance/ so that
-    manage links and sessions survive a restart of a demo installation."""
+    """The configured key, or, outside production, one generated once and kept under
+    instance/ so that manage links and sessions survive a restart of a demo."""
     if key := os.environ.get("CONFREG_SECRET_KEY"):
         return key
+    if os.environ.get("CONFREG_ENV") == "production":
+        # Several servers must share one key, and it must survive a redeploy.
+        raise RuntimeError("CONFREG_SECRET_KEY must be set when CONFREG_ENV=production")
     path = INSTANCE / "secret_key"
     if not path.exists():
         INSTANCE.mkdir(exist_ok=True)
@@ -77,6 +80,18 @@ class Config:
     #: (`flask confreg send-mail --loop`) takes care of retries either way.
     MAIL_DELIVER_AFTER_REQUEST = _env_bool("CONFREG_MAIL_DELIVER_AFTER_REQUEST", True)
 
+    #: Rate limits per client address (a venue's network puts many delegates behind one
+    #: address, hence the generous figures). Counters live in memory, per process, unless
+    #: CONFREG_RATELIMIT_STORAGE_URI names a shared store such as redis://127.0.0.1:6379.
+    RATELIMIT_ENABLED = _env_bool("CONFREG_RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("CONFREG_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    REGISTRATION_RATE_LIMIT = "30/minute;300/hour"
+    LOST_LINK_RATE_LIMIT = "5/minute;30/hour"
+    LOGIN_RATE_LIMIT = "10/minute;60/hour"
+    #: Per desk credential: a runaway scanner, not a busy desk, hits it.
+    CHECKIN_RATE_LIMIT = "6000/minute"
+
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()
 
@@ -86,6 +101,9 @@ class TestConfig(Config):
     SERVER_NAME = None
     BASE_URL = "http://confreg.test"
     MAIL_DELIVER_AFTER_REQUEST = False
+    #: Tests send many requests from one address; the rate-limit tests set low limits.
+    REGISTRATION_RATE_LIMIT = LOST_LINK_RATE_LIMIT = LOGIN_RATE_LIMIT = "1000000/minute"
+    CHECKIN_RATE_LIMIT = "1000000/minute"
 
     def __init__(self, database_url: str) -> None:
         self.SECRET_KEY = "test-secret-key"

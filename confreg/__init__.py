@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 
 from config import INSTANCE, ROOT, Config
 from confreg import database  # noqa: F401  (SQLite connection settings)
-from confreg.extensions import babel, csrf, db, login_manager, migrate
+from confreg.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -31,6 +31,7 @@ def create_app(config: object | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Log in to see this page.")
@@ -93,7 +94,8 @@ def _security_headers(response):
 
 
 _API_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "too_large", 500: "server_error"}  # fmt: skip
+               405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+               500: "server_error"}  # fmt: skip
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -103,6 +105,7 @@ def _register_error_pages(app: Flask) -> None:
         404: _l("This page does not exist. Check the address, or start from the home page."),
         405: _l("This page cannot be used this way."),
         413: _l("What you sent is too large."),
+        429: _l("Too many requests in a short time. Wait a minute and try again."),
         500: _l("Something went wrong on our side. Please try again in a moment."),
     }
 

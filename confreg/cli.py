@@ -101,3 +101,29 @@ def api_token_command(email: str, label: str, revoke: bool, token_id: int | None
         raise click.UsageError(f"no staff user {email}") from error
     click.echo(token)
     click.echo(f"(token {record.id} for {record.user.email}; keep it secret)", err=True)
+
+
+@confreg_cli.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+def backup_command(output: str):
+    """Copy the SQLite database to OUTPUT, consistent even while the app writes to it
+    (SQLite's online backup). For PostgreSQL use pg_dump."""
+    import sqlite3
+
+    from confreg.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.UsageError("this database is not SQLite: back it up with pg_dump")
+    source = sqlite3.connect(url.database, timeout=30)
+    target = sqlite3.connect(output)
+    try:
+        with target:
+            source.backup(target)
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    if check != "ok":
+        raise click.ClickException(f"the copy failed its integrity check: {check}")
+    click.echo(f"Database copied to {output}.")

@@ -1,6 +1,8 @@
 """Extensions, created unbound here and initialised in `create_app`."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+#: Rate limits; counters in memory by default, in Redis when several servers share them.
+limiter = Limiter(key_func=get_remote_address)

@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the app see all tables."""
 
 from confreg.audit import AuditEntry
-from confreg.auth.models import ApiToken, EventRole, StaffUser
+from confreg.auth.models import ApiToken, EventRole, LoginFailure, StaffUser
 from confreg.badges.models import EventSigningKey, RegistrationPhoto
 from confreg.checkin.models import CheckIn
 from confreg.events.models import (
@@ -23,6 +23,7 @@ __all__ = [
     "Event",
     "EventRole",
     "EventSigningKey",
+    "LoginFailure",
     "OutboxMessage",
     "ProgrammeSession",
     "Registration",

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -80,3 +80,18 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[StaffUser] = relationship()
+
+
+class LoginFailure(db.Model):
+    """Failed log-ins per address typed, known account or not, so that a lock-out
+    reveals nothing about which addresses have accounts."""
+
+    __tablename__ = "login_failures"
+
+    #: The address as typed, in lower case.
+    email_key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    #: Failures in a row within LOCK_WINDOW of each other.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: No log-in for this address until then, even with the right password.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

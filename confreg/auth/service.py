@@ -1,11 +1,13 @@
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from confreg.auth.models import ROLES, ApiToken, EventRole, StaffUser
+from confreg.auth.models import ROLES, ApiToken, EventRole, LoginFailure, StaffUser
 from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import db
@@ -28,14 +30,48 @@ class WeakPassword(ValueError):
     pass
 
 
-def authenticate(email: str, password: str) -> StaffUser | None:
-    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+#: This many failures in a row lock an address out for LOCK_TIME.
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=15)
+
+
+class LockedOut(Exception):
+    """Too many failed log-ins for this address; no attempt counts until the lock ends."""
+
+
+def authenticate(email: str, password: str, now: datetime | None = None) -> StaffUser | None:
+    """The staff user with this address and password, or None; raises LockedOut after
+    MAX_FAILURES failures in a row, for known and unknown addresses alike."""
+    now = now or utcnow()
+    key = email.strip().lower()[:254]
+    failure = db.session.get(LoginFailure, key)
+    if failure is not None and failure.locked_until and failure.locked_until > now:
+        check_password_hash(_dummy_hash(), password)  # as slow as any other answer
+        raise LockedOut
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == key))
     if user is None:
         check_password_hash(_dummy_hash(), password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+    elif user.check_password(password) and user.active:
+        if failure is not None:
+            db.session.delete(failure)
+            db.session.commit()
+        return user
+    _count_failure(failure or LoginFailure(email_key=key, failures=0), now)
+    return None
+
+
+def _count_failure(failure: LoginFailure, now: datetime) -> None:
+    if failure.last_failure_at and now - failure.last_failure_at > LOCK_TIME:
+        failure.failures = 0  # an old failure does not count towards a lock
+    failure.failures += 1
+    failure.last_failure_at = now
+    if failure.failures >= MAX_FAILURES:
+        failure.failures, failure.locked_until = 0, now + LOCK_TIME
+    db.session.merge(failure)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address failed at the same moment: counted there
+        db.session.rollback()
 
 
 def create_or_update_staff_user(email: str, password: str, role: str, event_slug: str) -> StaffUser:

@@ -4,9 +4,10 @@ a desk user's bearer token or the desk page's own log-in."""
 from datetime import datetime
 from functools import wraps
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exists, select
@@ -18,7 +19,7 @@ from confreg.checkin import service, snapshot
 from confreg.checkin.openapi import openapi_document
 from confreg.database import utcnow
 from confreg.events.models import Event
-from confreg.extensions import csrf, db
+from confreg.extensions import csrf, db, limiter
 from confreg.i18n import country_name
 from confreg.organiser.service import find_delegates
 from confreg.registration.models import Registration
@@ -37,10 +38,16 @@ def error(status: int, code: str, message: str):
     return response
 
 
+def _desk_credential() -> str:
+    """Whom a rate limit counts: the bearer token, else the address."""
+    return request.headers.get("Authorization") or get_remote_address()
+
+
 def desk_api(view):
     """Resolves the event and the desk user (bearer token, else the logged-in desk
     page); answers 401/403/404 in JSON otherwise. The view gets (event, user_id)."""
 
+    @limiter.limit(lambda: current_app.config["CHECKIN_RATE_LIMIT"], key_func=_desk_credential)
     @wraps(view)
     def wrapped(slug: str, **kwargs):
         event = db.session.scalar(select(Event).where(Event.slug == slug))

@@ -1,6 +1,16 @@
 from functools import wraps
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,7 +22,7 @@ from confreg.events import calendar
 from confreg.events import enrolment as enrolment_service
 from confreg.events.models import ProgrammeSession
 from confreg.events.service import event_or_404
-from confreg.extensions import csrf, db
+from confreg.extensions import csrf, db, limiter
 from confreg.registration import links, service
 from confreg.registration.forms import (
     ConfirmForm,
@@ -51,6 +61,7 @@ def _closed_page(event):
 # shown next to the form with everything typed still in it.
 @bp.route("/register", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(lambda: current_app.config["REGISTRATION_RATE_LIMIT"], methods=["POST"])
 def register(slug: str):
     event = event_or_404(slug)
     if not event.registration_is_open(utcnow()):
@@ -199,6 +210,7 @@ def cancel(event, registration, token):
 
 @bp.route("/manage/lost", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(lambda: current_app.config["LOST_LINK_RATE_LIMIT"], methods=["POST"])
 def lost_link(slug: str):
     event = event_or_404(slug)
     form = LostLinkForm()
