@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE, ROOT, Config
 from confreg import database  # noqa: F401  (SQLite connection settings)
@@ -19,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(INSTANCE),
     )
+    app.url_map.converters["int"] = _DatabaseId
     app.config.from_object(config or Config())
     INSTANCE.mkdir(exist_ok=True)  # where the default SQLite database lives
     if app.logger.level == logging.NOTSET:
@@ -45,6 +47,15 @@ def create_app(config: object | None = None) -> Flask:
 
     app.cli.add_command(confreg_cli)
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    """An id in a URL: no larger than a database integer holds, so that a larger number
+    is a page that does not exist rather than a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 letterhead, in the delegate's language."""
 
 import io
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ LETTER_PLACEHOLDERS = {
     "reference": _l("the letter's reference number"),
 }
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing read as another
+REFERENCE = re.compile(f"VL(-[{_REFERENCE_ALPHABET}]{{4}}){{3}}")
 
 
 class LetterTextInvalid(ValueError):

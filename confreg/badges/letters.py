@@ -102,8 +102,8 @@ def visa_letter_pdf(registration: Registration) -> bytes:
 
 
 def letter_by_reference(event: Event, reference: str) -> Registration | None:
-    reference = reference.strip().upper()[:24]
-    if not reference:
+    reference = reference.strip().upper()
+    if not documents.REFERENCE.fullmatch(reference):
         return None
     return db.session.scalar(
         select(Registration).where(

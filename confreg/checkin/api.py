@@ -21,6 +21,7 @@ from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import csrf, db, limiter
 from confreg.i18n import country_name
+from confreg.names import has_forbidden_characters
 from confreg.organiser.service import find_delegates
 from confreg.registration.models import Registration
 
@@ -174,9 +175,9 @@ def parse_scan(data) -> service.Scan:
         if value is not None and not isinstance(value, str):
             raise service.ScanRejected(name)
     nonce, desk = data.get("nonce"), data.get("desk", "")
-    if not isinstance(nonce, str) or not 1 <= len(nonce) <= 64:
+    if not isinstance(nonce, str) or not 1 <= len(nonce) <= 64 or not nonce.isprintable():
         raise service.ScanRejected("nonce")
-    if not isinstance(desk, str) or len(desk) > 64:
+    if not isinstance(desk, str) or len(desk) > 64 or has_forbidden_characters(desk):
         raise service.ScanRejected("desk")
     scope = data.get("scope", "event")
     if scope == "event":
@@ -243,6 +244,10 @@ def check_in_batch(event: Event, user_id: int):
         parsed = [parse_scan(scan) for scan in scans]
     except service.ScanRejected as rejected:
         return _rejected(rejected)
+    # Every scope is checked before anything is recorded: a batch is taken whole or not.
+    scopes = {scan.session_id for scan in parsed} - {None}
+    if scopes and len(service.sessions_of(event, scopes)) < len(scopes):
+        return _rejected(service.ScanRejected("scope"))
     answers = {}
     now = utcnow()
     for scan in sorted(parsed, key=lambda scan: scan.scanned_at or now):

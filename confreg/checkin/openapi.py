@@ -198,7 +198,7 @@ def openapi_document() -> dict:
                             "name": "checkin_id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                         },
                     ],
                     "security": bearer,

@@ -1,6 +1,7 @@
 """Check-in rules: judging a scan, recording every attempt, one first check-in per
 delegate and place however many desks scan at once, undoing, offline queues merged."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,8 @@ _TOKEN_RESULTS = {
     "cancelled": "not_confirmed",
     "not_confirmed": "not_confirmed",
 }
+#: What a registration's public id looks like (registration.models.new_public_id).
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,22}")
 #: A client clock this far ahead of the server's is not believed.
 _CLOCK_SKEW = timedelta(minutes=2)
 
@@ -132,12 +135,14 @@ def _judge(event: Event, scan: Scan, session: ProgrammeSession | None):
             return _TOKEN_RESULTS[check.refusal], check.refusal, check.registration
         registration = check.registration
     else:
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.public_id == (scan.public_id or ""),
-                Registration.event_id == event.id,
+        registration = None
+        if _PUBLIC_ID.fullmatch(scan.public_id or ""):
+            registration = db.session.scalar(
+                select(Registration).where(
+                    Registration.public_id == scan.public_id,
+                    Registration.event_id == event.id,
+                )
             )
-        )
         if registration is None:
             return "invalid", "unknown", None
         if registration.status != "confirmed":
@@ -249,6 +254,17 @@ def undo_checkin(event: Event, checkin_id: int, staff_user_id: int | None) -> Ch
     db.session.commit()
     db.session.refresh(checkin)
     return checkin
+
+
+def sessions_of(event: Event, session_ids: set[int]) -> set[int]:
+    """Which of these session ids are the event's."""
+    return set(
+        db.session.scalars(
+            select(ProgrammeSession.id).where(
+                ProgrammeSession.event_id == event.id, ProgrammeSession.id.in_(session_ids)
+            )
+        )
+    )
 
 
 def has_checked_in(registration_id: int) -> bool:

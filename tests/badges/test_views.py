@@ -274,6 +274,13 @@ def test_an_unknown_or_withdrawn_letter_is_not_valid(organiser, event):
     assert "no longer valid" in organiser.get(url).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("reference", ["%00", "VL-AAAA", "x" * 300, "VL-%00AAA-BBBB-CCCC"])
+def test_a_strange_reference_is_simply_not_found(client, event, reference):
+    page = client.get(f"/e/{event.slug}/letters/verify?reference={reference}")
+    assert page.status_code == 200
+    assert "No letter of this event has this reference number" in page.get_data(as_text=True)
+
+
 def test_the_letter_is_in_the_delegates_language(organiser, event):
     registration, manage = delegate(organiser, event, preferred_locale="es", **VISA)
     from confreg.badges import letters

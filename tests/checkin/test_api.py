@@ -14,6 +14,7 @@ from confreg.auth.service import create_api_token, revoke_api_tokens
 from confreg.badges import issue_token
 from confreg.checkin.models import CheckIn
 from confreg.checkin.openapi import openapi_document
+from confreg.events.models import ProgrammeSession
 from confreg.extensions import db
 from confreg.registration.models import Registration
 from tests.conftest import form_fields, log_in, make_event, make_staff, register
@@ -96,6 +97,8 @@ def test_a_tampered_badge_is_invalid(client, event, desk):
         ({"token": "x", "scanned_at": "yesterday"}, "invalid_scanned_at"),
         ({"token": "x", "scanned_at": "2031-05-06T09:00:00"}, "invalid_scanned_at"),
         ({"token": "x", "desk": "d" * 65}, "invalid_desk"),
+        ({"token": "x", "desk": "Hall\u0000A"}, "invalid_desk"),
+        ({"token": "x", "nonce": "n\u00001"}, "invalid_nonce"),
     ],
 )
 def test_unusable_requests_get_a_json_error(client, event, desk, body, code):
@@ -106,6 +109,14 @@ def test_unusable_requests_get_a_json_error(client, event, desk, body, code):
     assert response.get_json()["error"] == code
     schema_of("Error").validate(response.get_json())
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+@pytest.mark.parametrize("public_id", ["\u0000", "x" * 30, "../etc", ""])
+def test_a_search_check_in_with_a_strange_id_is_invalid(client, event, desk, public_id):
+    """Found by fuzzing the API: a NUL byte reached PostgreSQL and gave a server error."""
+    headers, _token = desk
+    answer = post(client, event, headers, registration=public_id).get_json()
+    assert answer["result"] == "invalid"
 
 
 def test_a_body_that_is_not_json_is_refused(client, event, desk):
@@ -149,6 +160,14 @@ def test_the_desk_page_log_in_works_with_its_csrf_token(client, event, desk):
     assert response.get_json()["result"] == "ok"
 
 
+def test_an_id_larger_than_the_database_holds_is_not_found(client, event, desk):
+    """Found by fuzzing the API: such an id overflowed the database driver."""
+    headers, _token = desk
+    url = f"/api/v1/events/{event.slug}/checkins/{2**63}/undo"
+    response = client.post(url, headers=headers)
+    assert (response.status_code, response.get_json()["error"]) == (404, "not_found")
+
+
 def test_undo_over_the_api(client, event, desk):
     headers, token = desk
     first = post(client, event, headers, token=token).get_json()
@@ -182,6 +201,23 @@ def test_an_offline_batch_is_merged_earliest_first(client, event, desk):
     assert all(result["replayed"] for result in again)
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 4
     assert online["result"] == "ok"
+
+
+def test_a_batch_with_another_events_session_records_nothing(client, event, desk):
+    """Found by fuzzing the API: this gave a server error after recording half."""
+    headers, token = desk
+    now = datetime.now(UTC)
+    other_event = make_event(slug="other")
+    other_session = ProgrammeSession(event=other_event, title={"en": "X"}, starts_at=now,
+                                     ends_at=now)  # fmt: skip
+    db.session.add(other_session)
+    db.session.commit()
+    batch = {"scans": [{"token": token, "nonce": "b-1"},
+                       {"token": token, "nonce": "b-2", "scope": other_session.id}]}  # fmt: skip
+    url = f"/api/v1/events/{event.slug}/checkins/batch"
+    response = client.post(url, json=batch, headers=headers)
+    assert (response.status_code, response.get_json()["error"]) == (400, "invalid_scope")
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
 
 
 def test_snapshot_and_search_give_a_desk_what_it_needs(client, event, desk):
