@@ -4,14 +4,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from confreg.badges.documents import LetterTextInvalid, check_letter_text
-from confreg.badges.pdf import DEFAULT_COLOUR, LAYOUTS
+from confreg.badges.pdf import LAYOUTS
 from confreg.badges.service import badge_colour
 from confreg.events.models import Event
 from confreg.names import clean_multiline, clean_text
-from confreg.organiser.programme_forms import form_locales, language_in_current_locale
+from confreg.organiser.programme_forms import (
+    colour_field,
+    form_locales,
+    language_in_current_locale,
+)
 from confreg.registration.forms import ChoiceOf, PlainText
 from confreg.registration.models import CATEGORIES, STATUSES
 
@@ -22,21 +26,6 @@ class PhotoForm(FlaskForm):
         validators=[FileRequired(_l("Choose a photo to upload."))],
         description=_l("A passport-style photo, JPEG or PNG, up to 5 MB."),
         render_kw={"accept": "image/jpeg,image/png"},
-    )
-
-
-def _colour_field(label) -> StringField:
-    return StringField(
-        label,
-        validators=[
-            Regexp(
-                r"^#[0-9a-f]{6}$",
-                message=_l("Give the colour as # and six hexadecimal digits, e.g. #1b4f72."),
-            )
-        ],
-        filters=[lambda value: value.strip().lower() if value else value],
-        default=DEFAULT_COLOUR,
-        render_kw={"maxlength": 7, "dir": "ltr", "type": "color"},
     )
 
 
@@ -60,7 +49,7 @@ def badge_settings_form(event: Event, **kwargs) -> BadgeSettingsForm:
         pass
 
     for code, label in CATEGORIES.items():
-        setattr(Form, f"colour_{code}", _colour_field(label))
+        setattr(Form, f"colour_{code}", colour_field(label, type="color"))
     form = Form(**kwargs)
     form.layout.choices = [(code, layout.label) for code, layout in LAYOUTS.items()]
     if not form.is_submitted():

@@ -117,17 +117,10 @@ class _LocalisedForm(FlaskForm):
             self[f"{name}_{code}"].data = (texts or {}).get(code, "")
 
 
-class TrackForm(_LocalisedForm):
-    kind = SelectField(
-        _l("Kind"),
-        validators=[
-            DataRequired(_l("Choose the kind of track.")),
-            ChoiceOf(_l("Choose a kind from the list.")),
-        ],
-        validate_choice=False,
-    )
-    colour = StringField(
-        _l("Colour in the timetable"),
+def colour_field(label, **render_kw) -> StringField:
+    """A colour as ``#rrggbb`` (a track's in the timetable, a category's on badges)."""
+    return StringField(
+        label,
         validators=[
             DataRequired(_l("Choose a colour.")),
             Regexp(
@@ -137,8 +130,20 @@ class TrackForm(_LocalisedForm):
         ],
         filters=[lambda value: value.strip().lower() if value else value],
         default="#5b6770",
-        render_kw={"maxlength": 7, "dir": "ltr"},
+        render_kw={"maxlength": 7, "dir": "ltr", **render_kw},
     )
+
+
+class TrackForm(_LocalisedForm):
+    kind = SelectField(
+        _l("Kind"),
+        validators=[
+            DataRequired(_l("Choose the kind of track.")),
+            ChoiceOf(_l("Choose a kind from the list.")),
+        ],
+        validate_choice=False,
+    )
+    colour = colour_field(_l("Colour in the timetable"))
 
 
 def track_form(event: Event, track: Track | None = None, **kwargs) -> TrackForm:
