@@ -287,7 +287,7 @@ def search(event: Event, user_id: int):
             )
         )
     )
-    checked_in = service.checked_in_ids(event)
+    checked_in = service.checked_in_ids(event, [r.id for r in found])
 
     def result(registration: Registration) -> dict:
         moment = checked_in.get(registration.id)

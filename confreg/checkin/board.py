@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from confreg.auth.models import StaffUser
 from confreg.checkin.models import CheckIn
+from confreg.checkin.service import entrance_arrivals
 from confreg.cities import country_regions
 from confreg.events.models import Event, ProgrammeSession
 from confreg.events.programme import enrolment_counts
@@ -47,17 +48,8 @@ class Board:
     refused: int
 
 
-def _first_arrivals(event: Event):
-    return select(CheckIn.registration_id, CheckIn.scanned_at, CheckIn.desk).where(
-        CheckIn.event_id == event.id,
-        CheckIn.scope_key == 0,
-        CheckIn.result == "ok",
-        CheckIn.undone_at.is_(None),
-    )
-
-
 def arrivals_board(event: Event, category_labels: dict[str, str], unknown_region: str) -> Board:
-    arrivals = {row.registration_id: row for row in db.session.execute(_first_arrivals(event))}
+    arrivals = {row.registration_id: row for row in db.session.execute(entrance_arrivals(event))}
     confirmed = db.session.execute(
         select(Registration.id, Registration.category, Registration.country).where(
             Registration.event_id == event.id, Registration.status == "confirmed"

@@ -281,14 +281,20 @@ def has_checked_in(registration_id: int) -> bool:
     )
 
 
-def checked_in_ids(event: Event) -> dict[int, datetime]:
-    """Registration id -> first entrance check-in time, for every delegate checked in."""
-    rows = db.session.execute(
-        select(CheckIn.registration_id, CheckIn.scanned_at).where(
-            CheckIn.event_id == event.id,
-            CheckIn.scope_key == 0,
-            CheckIn.result == "ok",
-            CheckIn.undone_at.is_(None),
-        )
+def entrance_arrivals(event: Event):
+    """(registration id, time, desk) of every first entrance check-in not undone."""
+    return select(CheckIn.registration_id, CheckIn.scanned_at, CheckIn.desk).where(
+        CheckIn.event_id == event.id,
+        CheckIn.scope_key == 0,
+        CheckIn.result == "ok",
+        CheckIn.undone_at.is_(None),
     )
-    return {key: value for key, value in rows}
+
+
+def checked_in_ids(event: Event, among: list[int] | None = None) -> dict[int, datetime]:
+    """Registration id -> first entrance check-in time, for the delegates checked in
+    (only those `among` these ids, when given: a search shows twenty, not everyone)."""
+    query = entrance_arrivals(event)
+    if among is not None:
+        query = query.where(CheckIn.registration_id.in_(among))
+    return {row.registration_id: row.scanned_at for row in db.session.execute(query)}
