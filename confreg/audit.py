@@ -40,10 +40,12 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The event the change belongs to.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    #: The registration changed.
-    registration_id: Mapped[int] = mapped_column(
+    #: The registration changed, or none for a change to the event itself.
+    registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
+    #: What else was changed when it is not a registration ("settings", a session title…).
+    subject: Mapped[str] = mapped_column(String(200), default="")
     #: Who made it: "delegate", "staff" or "system" (one of ACTORS).
     actor: Mapped[str] = mapped_column(String(10))
     #: The staff user, when the actor is staff.

@@ -13,7 +13,8 @@ from confreg.events.models import (
     Track,
 )
 from confreg.mail import OutboxMessage
-from confreg.registration.models import Registration
+from confreg.organiser.models import Mailing
+from confreg.registration.models import Invitation, Registration
 
 __all__ = [
     "ApiToken",
@@ -23,7 +24,9 @@ __all__ = [
     "Event",
     "EventRole",
     "EventSigningKey",
+    "Invitation",
     "LoginFailure",
+    "Mailing",
     "OutboxMessage",
     "ProgrammeSession",
     "Registration",

@@ -69,6 +69,8 @@ class Event(db.Model):
     #: Who signs visa letters, and their title.
     visa_letter_signatory: Mapped[str] = mapped_column(String(200), default="")
     visa_letter_signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    #: The day after which passport details are erased (`flask confreg erase-passports`).
+    passport_retention_until: Mapped[date | None] = mapped_column(Date)
     #: When the event was created.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,8 +1,19 @@
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confreg.database import UTCDateTime, utcnow
@@ -110,6 +121,20 @@ class Registration(db.Model):
     #: The visa letter's public reference, given when an organiser approves the letter.
     visa_letter_reference: Mapped[str | None] = mapped_column(String(24), unique=True)
     visa_letter_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Travel, as the hosts plan transfers, rooms and meals: local date, time and flight
+    #: of arrival and departure, hotel, whether an airport transfer is wanted, and how
+    #: many people travel with the delegate.
+    arrival_on: Mapped[date | None] = mapped_column(Date)
+    arrival_time: Mapped[time | None] = mapped_column(Time)
+    arrival_flight: Mapped[str] = mapped_column(String(20), default="")
+    departure_on: Mapped[date | None] = mapped_column(Date)
+    departure_time: Mapped[time | None] = mapped_column(Time)
+    departure_flight: Mapped[str] = mapped_column(String(20), default="")
+    hotel: Mapped[str] = mapped_column(String(200), default="")
+    wants_airport_transfer: Mapped[bool] = mapped_column(Boolean, default=False)
+    accompanying_persons: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the delegate's personal data was erased; the row stays for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When a manage link was last e-mailed, to answer repeated requests calmly.
     manage_link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -137,3 +162,40 @@ class Registration(db.Model):
         self.search_text = search_key(
             self.full_name, self.latin_name, self.email, self.organisation, self.city
         )
+
+
+class Invitation(db.Model):
+    """A personal invitation to register: its link fills in the e-mail and locks it."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        db.UniqueConstraint("event_id", "email_key", name="uq_invitations_event_email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The event invited to.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: Secret of the personal link.
+    token: Mapped[str] = mapped_column(
+        String(43), unique=True, default=lambda: secrets.token_urlsafe(32)
+    )
+    #: Address invited, and its lower-case form (one invitation per address and event).
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    #: Names and category to fill in, as the organiser knows them.
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(32), default="")
+    #: Locale code the invitation is written in.
+    locale: Mapped[str] = mapped_column(String(10))
+    #: The staff user who invited.
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    #: The registration made through the link, once there is one.
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
