@@ -1,6 +1,6 @@
 """The history of every change to a registration: who, when, what."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +28,20 @@ ACTIONS = {
     "photo_uploaded": _l("Photo uploaded"),
     "photo_removed": _l("Photo removed"),
     "visa_letter_approved": _l("Visa letter approved"),
+    "imported": _l("Imported from a file"),
+    "message_sent": _l("Message sent"),
+    "data_exported": _l("Personal data exported"),
+    "erased": _l("Personal data erased"),
+    "passport_erased": _l("Passport details erased"),
+    # Changes to the event rather than to one delegate; `subject` says what changed.
+    "settings_changed": _l("Settings changed"),
+    "dates_changed": _l("Dates changed"),
+    "texts_changed": _l("Texts changed"),
+    "badge_settings_changed": _l("Badge settings changed"),
+    "visa_letter_text_changed": _l("Visa letter text changed"),
+    "programme_changed": _l("Programme changed"),
+    "invitations_sent": _l("Invitations sent"),
+    "mailing_sent": _l("Message sent to delegates"),
 }
 ACTORS = {"delegate": _l("Delegate"), "staff": _l("Staff"), "system": _l("System")}
 #: Fields whose values are kept out of the history, which only says they changed.
@@ -92,6 +106,42 @@ def record(
             created_at=at or utcnow(),
         )
     )
+
+
+def record_event_change(event, action: str, staff_user, subject: str = "", **details: Any) -> None:
+    """Add an audit entry for a change to the event itself to the current transaction;
+    `changes` in `details` is {field: [old, new]} as `changed_values` makes it."""
+    db.session.add(
+        AuditEntry(
+            event_id=event.id,
+            registration_id=None,
+            actor="staff",
+            staff_user_id=staff_user.id if staff_user is not None else None,
+            action=action,
+            subject=subject,
+            details=details,
+        )
+    )
+
+
+def changed_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value differs, in JSON-safe form;
+    confidential fields only say that they changed."""
+    return {
+        name: ["…", "…"]
+        if name in CONFIDENTIAL_FIELDS
+        else [_plain(before.get(name)), _plain(value)]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool, list, dict)) or value is None:
+        return value
+    return str(value)
 
 
 def history(registration_id: int) -> list[AuditEntry]:

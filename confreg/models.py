@@ -13,13 +13,14 @@ from confreg.events.models import (
     Track,
 )
 from confreg.mail import OutboxMessage
-from confreg.organiser.models import Mailing
+from confreg.organiser.models import DelegateImport, Mailing
 from confreg.registration.models import Invitation, Registration
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "CheckIn",
+    "DelegateImport",
     "Enrolment",
     "Event",
     "EventRole",
