@@ -22,6 +22,7 @@ from confreg.events.models import Event
 from confreg.extensions import csrf, db, limiter
 from confreg.i18n import country_name
 from confreg.names import has_forbidden_characters
+from confreg.organiser.delegate_filter import DelegateFilter
 from confreg.organiser.service import find_delegates
 from confreg.registration.models import Registration
 
@@ -279,7 +280,7 @@ def search(event: Event, user_id: int):
     query = request.args.get("q", "")[:200]
     if len(query.strip()) < 2:
         return jsonify({"results": []})
-    found = find_delegates(event, query, page=1, per_page=20).registrations
+    found = find_delegates(event, DelegateFilter(query=query), page=1, per_page=20).registrations
     photos = set(
         db.session.scalars(
             select(RegistrationPhoto.registration_id).where(

@@ -7,6 +7,8 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,6 +29,42 @@ class RejectForm(FlaskForm):
         filters=[clean_multiline],
         render_kw={"maxlength": 1000},
     )
+
+
+#: What the delegate list's bulk form can do with a selection, as stable codes.
+BULK_ACTIONS = {
+    "approve": _l("Approve"),
+    "waitlist": _l("Move to the waiting list"),
+    "reject": _l("Reject"),
+    "message": _l("Send a message"),
+    "badges": _l("Print badges"),
+    "export": _l("Export"),
+}
+
+
+class BulkActionForm(FlaskForm):
+    action = SelectField(_l("With them"), choices=list(BULK_ACTIONS.items()))
+    scope = RadioField(
+        _l("Delegates"),
+        choices=[
+            ("selected", _l("Those ticked on this page")),
+            ("all", _l("Every delegate the filters find")),
+        ],
+        default="selected",
+    )
+    reason = TextAreaField(
+        _l("Reason for rejecting, as the delegates will read it"),
+        validators=[
+            PlainText(multiline=True),
+            Length(max=1000, message=_l("Use at most %(max)d characters.")),
+        ],
+        filters=[clean_multiline],
+        render_kw={"maxlength": 1000},
+    )
+
+    def validate_reason(self, field) -> None:
+        if self.action.data == "reject" and not field.data:
+            raise ValidationError(_l("Say why, so that the delegates understand the decision."))
 
 
 class EventSettingsForm(FlaskForm):

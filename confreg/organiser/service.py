@@ -6,7 +6,7 @@ from confreg.database import collated
 from confreg.events.models import Event
 from confreg.extensions import db
 from confreg.mail import OutboxMessage
-from confreg.names import search_terms
+from confreg.organiser.delegate_filter import DelegateFilter
 from confreg.registration.models import STATUSES, Registration
 
 
@@ -37,28 +37,34 @@ def undelivered_mail_count(event: Event) -> int:
     )
 
 
+def countries_registered(event: Event) -> list[str]:
+    """ISO codes of the countries the event's delegates come from."""
+    return list(
+        db.session.scalars(
+            select(Registration.country)
+            .where(Registration.event_id == event.id)
+            .distinct()
+            .order_by(Registration.country)
+        )
+    )
+
+
 #: How the delegate list can be ordered.
 SORTS = ("registered", "name")
 
 
 def find_delegates(
     event: Event,
-    query: str = "",
-    status: str = "",
+    delegate_filter: DelegateFilter,
     page: int = 1,
     per_page: int = 50,
     sort: str = "registered",
     locale: str = "en",
 ) -> DelegatePage:
-    """Delegates whose names, organisation, city or e-mail contain every word of the
-    query, in any case, with or without accents, in their own script or in Latin;
+    """Delegates passing the filter (its words found in names, organisation, city or
+    e-mail, in any case, with or without accents, in their own script or in Latin);
     newest first, or by family then given name as `locale` sorts them."""
-    conditions = [Registration.event_id == event.id]
-    if status in STATUSES:
-        conditions.append(Registration.status == status)
-    for term in search_terms(query):
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Registration.search_text.like(f"%{escaped}%", escape="\\"))
+    conditions = delegate_filter.conditions(event)
     total = db.session.scalar(select(func.count()).select_from(Registration).where(*conditions))
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)

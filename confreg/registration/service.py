@@ -280,6 +280,21 @@ def approve(registration: Registration, staff_user) -> None:
     _after_confirmation(registration)
 
 
+def move_to_waitlist(registration: Registration, staff_user) -> None:
+    """Decide on a pending registration by putting it at the end of the waiting list,
+    whether or not places are free: the organiser keeps them for others."""
+    lock_event(registration.event_id)
+    now = utcnow()
+    db.session.refresh(registration)
+    if registration.status != "pending":
+        db.session.rollback()
+        raise NotAllowed
+    _set_status(registration, "waitlisted", now)
+    audit.record(registration, "waitlisted", "staff", staff_user)
+    notify_delegate(registration, "waitlisted")
+    db.session.commit()
+
+
 def reject(registration: Registration, reason: str, staff_user) -> None:
     lock_event(registration.event_id)
     now = utcnow()
