@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -5,12 +7,16 @@ from flask_login import current_user
 
 from confreg import audit
 from confreg.auth.access import event_role_required
+from confreg.checkin.service import checked_in_ids
+from confreg.cities import REGION_LABELS
 from confreg.events.service import move_event
+from confreg.i18n import country_name
 from confreg.organiser import service
-from confreg.organiser.forms import EventDatesForm, EventSettingsForm, RejectForm
+from confreg.organiser.delegate_filter import DelegateFilter, session_choices
+from confreg.organiser.forms import BulkActionForm, EventDatesForm, EventSettingsForm, RejectForm
 from confreg.registration import service as registration_service
 from confreg.registration.forms import ConfirmForm
-from confreg.registration.models import STATUSES
+from confreg.registration.models import CATEGORIES, STATUSES
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser/<slug>")
 
@@ -30,13 +36,11 @@ def dashboard(event):
 @bp.get("/delegates")
 @event_role_required("organiser")
 def delegates(event):
-    query = request.args.get("q", "")[:200]
-    status = request.args.get("status", "")
+    delegate_filter = replace(DelegateFilter.from_args(request.args), selected=())
     sort = request.args.get("sort", "registered")
     result = service.find_delegates(
         event,
-        query,
-        status,
+        delegate_filter,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["DELEGATES_PER_PAGE"],
         sort=sort,
@@ -46,10 +50,19 @@ def delegates(event):
         "organiser/delegates.html",
         event=event,
         result=result,
-        query=query,
-        status=status,
+        delegate_filter=delegate_filter,
+        filter_args=delegate_filter.as_args(),
+        checked_in=checked_in_ids(event, among=[r.id for r in result.registrations]),
         statuses=STATUSES,
+        categories=CATEGORIES,
+        regions=REGION_LABELS,
+        countries=sorted(
+            ((code, country_name(code)) for code in service.countries_registered(event)),
+            key=lambda pair: pair[1],
+        ),
+        sessions=session_choices(event),
         sort=sort,
+        bulk_form=BulkActionForm(),
     )
 
 
@@ -174,6 +187,7 @@ def _registration_or_404(event, public_id: str):
 from confreg.organiser import (  # noqa: E402, F401
     arrivals_views,
     badge_views,
+    bulk_views,
     programme_views,
     session_views,
 )
