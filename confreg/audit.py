@@ -42,6 +42,7 @@ ACTIONS = {
     "programme_changed": _l("Programme changed"),
     "invitations_sent": _l("Invitations sent"),
     "mailing_sent": _l("Message sent to delegates"),
+    "list_exported": _l("Delegate list exported"),
 }
 ACTORS = {"delegate": _l("Delegate"), "staff": _l("Staff"), "system": _l("System")}
 #: Fields whose values are kept out of the history, which only says they changed.

@@ -38,7 +38,7 @@ def bulk_action(event):
     if action == "message":
         return redirect(url_for(".new_message", slug=event.slug, **delegate_filter.as_args()), 303)
     if action == "export":
-        return redirect(url_for(".exports", slug=event.slug, **delegate_filter.as_args()), 303)
+        return redirect(url_for(".exports_page", slug=event.slug, **delegate_filter.as_args()), 303)
     if action == "badges":
         return _print_badges(event, delegate_filter, back)
     outcome = bulk.change_status(

@@ -9,12 +9,15 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from confreg.names import clean_multiline, clean_text
+from confreg.organiser import exports
 from confreg.registration.forms import PlainText
 
 
@@ -65,6 +68,25 @@ class BulkActionForm(FlaskForm):
     def validate_reason(self, field) -> None:
         if self.action.data == "reject" and not field.data:
             raise ValidationError(_l("Say why, so that the delegates understand the decision."))
+
+
+class ExportForm(FlaskForm):
+    format = RadioField(
+        _l("Format"), choices=[("xlsx", _l("Excel workbook (XLSX)")), ("csv", _l("CSV"))],
+        default="xlsx",
+    )  # fmt: skip
+    columns = SelectMultipleField(
+        _l("Columns"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Choose at least one column."))],
+    )
+
+    def __init__(self, kind: str, **kwargs):
+        super().__init__(**kwargs)
+        self.columns.choices = [
+            (name, column.label) for name, column in exports.columns(kind).items()
+        ]
 
 
 class EventSettingsForm(FlaskForm):
