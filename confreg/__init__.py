@@ -28,8 +28,10 @@ def create_app(config: object | None = None) -> Flask:
 
     from confreg import models  # noqa: F401  (every table, for Alembic and create_all)
     from confreg.i18n import select_locale
+    from confreg.organiser.change_log import start_recording
 
     db.init_app(app)
+    start_recording()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

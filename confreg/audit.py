@@ -34,12 +34,16 @@ ACTIONS = {
     "erased": _l("Personal data erased"),
     "passport_erased": _l("Passport details erased"),
     # Changes to the event rather than to one delegate; `subject` says what changed.
-    "settings_changed": _l("Settings changed"),
-    "dates_changed": _l("Dates changed"),
-    "texts_changed": _l("Texts changed"),
-    "badge_settings_changed": _l("Badge settings changed"),
-    "visa_letter_text_changed": _l("Visa letter text changed"),
-    "programme_changed": _l("Programme changed"),
+    "settings_changed": _l("Event settings changed"),
+    "track_added": _l("Track added"),
+    "track_changed": _l("Track changed"),
+    "track_removed": _l("Track removed"),
+    "room_added": _l("Room added"),
+    "room_changed": _l("Room changed"),
+    "room_removed": _l("Room removed"),
+    "session_added": _l("Session added"),
+    "session_changed": _l("Session changed"),
+    "session_removed": _l("Session removed"),
     "invitations_sent": _l("Invitations sent"),
     "mailing_sent": _l("Message sent to delegates"),
     "list_exported": _l("Delegate list exported"),
@@ -75,6 +79,7 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff_user = relationship("StaffUser")
+    registration = relationship("Registration")
 
     @property
     def action_label(self) -> str:

@@ -73,10 +73,7 @@ class DelegateFilter:
 
     def conditions(self, event: Event) -> list[ColumnElement[bool]]:
         """WHERE clauses selecting the event's registrations that pass every filter."""
-        conditions = [Registration.event_id == event.id]
-        for term in search_terms(self.query):
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            conditions.append(Registration.search_text.like(f"%{escaped}%", escape="\\"))
+        conditions = [Registration.event_id == event.id, *name_search(self.query)]
         for name in ("status", "category", "country"):
             if value := getattr(self, name):
                 conditions.append(getattr(Registration, name) == value)
@@ -112,6 +109,16 @@ class DelegateFilter:
         if self.selected:
             conditions.append(Registration.public_id.in_(self.selected))
         return conditions
+
+
+def name_search(query: str) -> list[ColumnElement[bool]]:
+    """Conditions that every word of the query be found in a delegate's names,
+    organisation, city or e-mail, in any case and script (names.search_key)."""
+    conditions = []
+    for term in search_terms(query):
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Registration.search_text.like(f"%{escaped}%", escape="\\"))
+    return conditions
 
 
 def session_choices(event: Event) -> list[tuple[int, str]]:

@@ -89,6 +89,41 @@ class ExportForm(FlaskForm):
         ]
 
 
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("What"), validators=[Optional()])
+    actor = SelectField(
+        _l("Made by"),
+        choices=[("", _l("Anyone")), ("delegate", _l("Delegate")), ("staff", _l("Staff")),
+                 ("system", _l("System"))],
+        validators=[Optional()],
+    )  # fmt: skip
+    staff_user = SelectField(_l("Staff member"), validators=[Optional()])
+    delegate = StringField(
+        _l("Delegate"), filters=[clean_text], validators=[Length(max=200)],
+        render_kw={"maxlength": 200},
+    )  # fmt: skip
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+
+    def __init__(self, actions: dict, staff_users: list, **kwargs):
+        super().__init__(**kwargs)
+        self.action.choices = [("", _l("Anything"))] + [
+            (code, label) for code, label in actions.items()
+        ]
+        self.staff_user.choices = [("", _l("Anyone"))] + [
+            (str(user.id), user.email) for user in staff_users
+        ]
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The last day cannot be before the first."))
+
+
 class EventSettingsForm(FlaskForm):
     capacity = IntegerField(
         _l("Places"),
