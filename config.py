@@ -35,7 +35,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "CONFREG_DATABASE_URL", f"sqlite:///{INSTANCE / 'confreg.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Statement parameters (passport numbers among them) stay out of error messages and logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     #: Links in e-mails are built from this, never from the request's Host header.
     BASE_URL = os.environ.get("CONFREG_BASE_URL", "http://127.0.0.1:5000")

@@ -1,11 +1,13 @@
 """confreg: registration and check-in for international learning-city conferences."""
 
 import logging
+from contextlib import suppress
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE, ROOT, Config
@@ -131,6 +133,26 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, error_page)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database went away or stayed locked: the transaction is rolled back, so
+        nothing of the request is half-saved, and the page says so without asking the
+        database anything (not even who is logged in)."""
+        cause = error.orig if error.orig is not None else error
+        app.logger.error("Database unavailable: %s %s: %r", request.method, request.path, cause)
+        with suppress(SQLAlchemyError):  # a connection gone takes its transaction along
+            db.session.rollback()
+        g.pop("event", None)
+        g._login_user = login_manager.anonymous_user()
+        message = _l(
+            "The database is not answering, so nothing of what you sent was saved. "
+            "Please try again in a minute."
+        )
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "unavailable", "message": str(message)}), 503
+        return render_template("errors/error.html", code=503, message=message), 503
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -7,16 +7,19 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _errors(*codes: int) -> dict:
+    """The given error answers, and those any request may get."""
     text = {
         400: "The request is unusable",
         401: "No valid token or log-in",
         403: "Not a desk volunteer of this event",
         404: "No such event",
         409: "Nothing to undo",
+        429: "Too many requests; wait and retry",
+        503: "The database is not answering; nothing was recorded: retry with the same nonce",
     }
     return {
         str(code): {"description": text[code], "content": {"application/json": {"schema": _ERROR}}}
-        for code in codes
+        for code in (*codes, 429, 503)
     }
 
 
