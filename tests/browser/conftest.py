@@ -4,6 +4,7 @@ Browser tests run once, on SQLite: the server-side behaviour they exercise is co
 on every backend by the tests that use Flask's test client."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,58 @@ def screenshots(tmp_path_factory) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         return directory
     return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(autouse=True)
+def failure_screenshots(screenshots) -> Path:
+    """Where the page of a failing test is photographed (see pytest_runtest_makereport)."""
+    return screenshots / "failures"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, a full-page screenshot of every page it still has open,
+    taken before its fixtures close them; their paths and addresses go into the failure
+    report, so that the CI log says where to look."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "teardown" or not report.failed:
+        return
+    directory = item.funcargs.get("failure_screenshots")
+    if directory is None:
+        return
+    pages = _open_pages(item.funcargs.values())
+    lines = [
+        _screenshot(page, directory, item.nodeid, number)
+        for number, page in enumerate(pages, start=1)
+    ]
+    if lines:
+        report.sections.append(("failure screenshots", "\n".join(lines)))
+
+
+def _open_pages(values) -> list:
+    """The open pages of the browsers, contexts and pages among a test's fixture values."""
+    try:
+        from playwright.sync_api import Browser, BrowserContext, Page
+    except ImportError:
+        return []
+    found: dict[int, Page] = {}
+    for value in values:
+        contexts = value.contexts if isinstance(value, Browser) else [value]
+        for context in contexts:
+            pages = context.pages if isinstance(context, BrowserContext) else [context]
+            for page in pages:
+                if isinstance(page, Page) and not page.is_closed():
+                    found.setdefault(id(page), page)
+    return list(found.values())
+
+
+def _screenshot(page, directory: Path, nodeid: str, number: int) -> str:
+    name = re.sub(r"[^\w.-]+", "_", nodeid).strip("_")[-150:]
+    path = directory / f"{name}-{number}.png"
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=path, full_page=True, timeout=TIMEOUT_MS)
+    except Exception as error:  # a crashed page must not hide the test's own failure
+        return f"page {number} at {page.url}: no screenshot ({error})"
+    return f"page {number} at {page.url}: {path}"
