@@ -1,6 +1,7 @@
 """`flask confreg …`: commands for operators and scripts."""
 
 import time
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -76,8 +77,11 @@ def badges_command(event_slug: str, output: str, not_printed: bool):
     delegates = db.session.scalars(badges.badge_filter(event, not_printed=not_printed)).all()
     started = time.perf_counter()
     body = badges.render_badges(event, delegates)
-    with open(output, "wb") as target:
-        target.write(body)
+    # Written beside the target and renamed: a crash leaves the previous file whole, and
+    # the badges are recorded as printed only once the new file is complete.
+    partial = Path(f"{output}.partial")
+    partial.write_bytes(body)
+    partial.replace(output)
     badges.mark_printed(delegates)
     seconds = time.perf_counter() - started
     click.echo(f"{len(delegates)} badge(s) written to {output} in {seconds:.1f} s.")
@@ -127,3 +131,14 @@ def backup_command(output: str):
     if check != "ok":
         raise click.ClickException(f"the copy failed its integrity check: {check}")
     click.echo(f"Database copied to {output}.")
+
+
+@confreg_cli.command("erase-passports")
+def erase_passports_command():
+    """Erase the passport details of events whose retention date has passed (run it
+    daily, e.g. from cron)."""
+    from confreg.database import utcnow
+    from confreg.registration.privacy import erase_expired_passports
+
+    erased = erase_expired_passports(utcnow().date())
+    click.echo(f"Passport details erased from {erased} registration(s).")

@@ -370,3 +370,45 @@ def test_the_cli_renders_every_confirmed_badge(app, client, event, tmp_path):
         args=["confreg", "badges", "nope", "--output", str(output)]
     )
     assert unknown.exit_code != 0 and "no event" in unknown.output
+
+
+def test_a_crash_while_rendering_many_badges_loses_nothing(app, organiser, event, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    from confreg.badges import service
+
+    for number in range(3):
+        register(organiser, event, email=f"d{number}@serres.example", given_name=f"D{number}")
+    output = tmp_path / "badges.pdf"
+    output.write_bytes(b"%PDF- the last good run")
+    drawn = []
+    real_content = service.badge_content
+
+    def content_then_crash(registration, photo):
+        drawn.append(registration.id)
+        if len(drawn) % 2 == 0:  # the second badge of every run
+            raise MemoryError("the printer's server ran out of memory")
+        return real_content(registration, photo)
+
+    monkeypatch.setattr(service, "badge_content", content_then_crash)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        assert print_badges(organiser, event, status="confirmed").status_code == 500
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    result = app.test_cli_runner().invoke(
+        args=["confreg", "badges", event.slug, "--output", str(output)]
+    )
+    assert result.exit_code != 0
+    assert output.read_bytes() == b"%PDF- the last good run"  # the previous file is whole
+    registrations = db.session.scalars(select(Registration)).all()
+    assert all(r.badge_printed_at is None for r in registrations)  # none recorded as printed
+    tokens = {r.id: r.badge_token for r in registrations}
+
+    monkeypatch.setattr(service, "badge_content", real_content)
+    result = app.test_cli_runner().invoke(
+        args=["confreg", "badges", event.slug, "--output", str(output), "--not-printed"]
+    )
+    assert "3 badge(s) written" in result.output
+    assert len(pages(output.read_bytes())) == 3
+    db.session.expire_all()
+    assert {r.id: r.badge_token for r in db.session.scalars(select(Registration))} == tokens
