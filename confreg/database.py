@@ -1,6 +1,7 @@
 """Database behaviour that SQLite and PostgreSQL must share: connection settings and
 the write lock that serialises capacity decisions."""
 
+import logging
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 
@@ -39,6 +40,18 @@ def collated(column, locale: str):
         return column.collate("unicode")
     language = locale.split("_")[0]
     return column.collate(f"{language if language in _ICU_LANGUAGES else 'und'}-x-icu")
+
+
+class _NoRowsInLogs(logging.Filter):
+    """SQLAlchemy logs every row it reads when its logger is at DEBUG: rows hold passport
+    details, which must never reach a log. Statements stay, their values hidden by the
+    engine's `hide_parameters` (config.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoRowsInLogs())
 
 
 @sa_event.listens_for(Engine, "connect")

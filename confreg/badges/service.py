@@ -259,7 +259,7 @@ def badge_filter(
     query = (
         select(Registration)
         .options(undefer(Registration.badge_qr))
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.erased_at.is_(None))
         .order_by(Registration.family_name, Registration.given_name, Registration.id)
     )
     if category:

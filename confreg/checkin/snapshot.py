@@ -23,7 +23,7 @@ def desk_snapshot(event: Event, locale: str) -> dict:
     db.session.commit()  # the key, if this request made it
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.erased_at.is_(None))
         .order_by(Registration.family_name, Registration.given_name)
     ).all()
     photos = set(

@@ -48,6 +48,6 @@ def registration_for_token(event: Event, token: str) -> Registration:
             Registration.public_id == public_id, Registration.event_id == event.id
         )
     )
-    if registration is None:
-        raise InvalidLink
+    if registration is None or registration.erased_at is not None:
+        raise InvalidLink  # an erased delegate's link opens nothing
     return registration

@@ -7,7 +7,10 @@ from confreg.registration.links import manage_url
 
 
 def notify_delegate(registration, template: str, **context: Any) -> None:
-    """Queue `templates/mail/<template>.txt` for the delegate in the current transaction."""
+    """Queue `templates/mail/<template>.txt` for the delegate in the current transaction;
+    an erased delegate has no address left to write to."""
+    if registration.erased_at is not None:
+        return
     queue_mail(
         template,
         registration.email,
