@@ -1,4 +1,5 @@
-"""Member cities of UNESCO's Global Network of Learning Cities, for suggestions."""
+"""Member cities of UNESCO's Global Network of Learning Cities, for suggestions, and
+UNESCO's regional groups of countries, for statistics."""
 
 import csv
 from functools import cache
@@ -8,6 +9,8 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 
 _CSV = Path(__file__).parent / "data" / "gnlc_cities.csv"
+#: UNESCO's regional groups of its member states (and a few territories, by geography).
+_REGIONS_CSV = Path(__file__).parent / "data" / "unesco_regions.csv"
 
 
 class MemberCity(NamedTuple):
@@ -37,5 +40,6 @@ REGION_LABELS = {
 
 @cache
 def country_regions() -> dict[str, str]:
-    """The UNESCO regional group of each country that has a member city."""
-    return {city.country: city.region for city in member_cities()}
+    """The UNESCO regional group of every country (ISO 3166-1 alpha-2) that is in one."""
+    with _REGIONS_CSV.open(encoding="utf-8", newline="") as source:
+        return {row["country_iso2"]: row["unesco_region"] for row in csv.DictReader(source)}
