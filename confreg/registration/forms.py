@@ -9,10 +9,12 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,6 +23,7 @@ from confreg.i18n import available_locales, country_choices, language_name
 from confreg.names import clean_multiline, clean_text, has_forbidden_characters, is_latin
 from confreg.registration.models import CATEGORIES
 from confreg.registration.service import DETAIL_FIELDS
+from confreg.registration.travel import TRAVEL_FIELDS
 
 _PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
 _SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -70,6 +73,20 @@ class EmailAddress:
             message = _l("Enter a valid e-mail address, e.g. name@example.org.")
             raise ValidationError(message) from error
         field.data = result.normalized
+
+
+class InvitedAddress:
+    """The address an invitation was sent to: another one is refused."""
+
+    def __init__(self, email: str):
+        self.email = email
+
+    def __call__(self, form, field):
+        if (field.data or "").strip().lower() != self.email.lower():
+            message = _l(
+                "This invitation is for %(email)s; the address cannot be changed.", email=self.email
+            )
+            raise ValidationError(message)
 
 
 class ChoiceOf:
@@ -260,6 +277,18 @@ class RegistrationForm(DelegateDetailsForm):
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
 
+    def accept_invitation(self, invitation) -> None:
+        """Registering through an invitation: its details are filled in, and its address
+        is shown read-only and cannot be changed."""
+        self.email.render_kw = dict(self.email.render_kw or {}, readonly=True)
+        self.email.validators = [*self.email.validators, InvitedAddress(invitation.email)]
+        if not self.is_submitted():
+            self.email.data = invitation.email
+            self.given_name.data = invitation.given_name
+            self.family_name.data = invitation.family_name
+            self.category.data = invitation.category
+            self.preferred_locale.data = invitation.locale
+
     def validate_submission_key(self, field):
         if not _SUBMISSION_KEY.match(field.data or ""):
             raise ValidationError(_l("The form was damaged in transit. Please submit it again."))
@@ -281,3 +310,66 @@ class LostLinkForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: nothing but the CSRF token."""
+
+
+class OptionalTimeField(TimeField):
+    """A time of day that may be left empty; browsers send seconds when asked for them."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not "".join(valuelist or []).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+def _flight(label):
+    return StringField(
+        label,
+        validators=[PlainText(), Optional()],
+        filters=[clean_text],
+        description=_l("As on your ticket, e.g. AM 0402 or LH403."),
+        render_kw={"maxlength": 20, "dir": "ltr", "autocapitalize": "characters"},
+    )
+
+
+class TravelForm(FlaskForm):
+    """A delegate's travel, as the hosts plan transfers, rooms and meals with it; the
+    rules are travel.update_travel's, this only reads what was typed."""
+
+    arrival_on = OptionalDateField(
+        _l("Arrival date"),
+        invalid_value_message=_l("Enter the date as year, month and day, e.g. 2026-09-27."),
+    )
+    arrival_time = OptionalTimeField(
+        _l("Arrival time"),
+        invalid_value_message=_l("Enter the time as hours and minutes, e.g. 14:35."),
+        description=_l("Local time at the conference city."),
+    )
+    arrival_flight = _flight(_l("Arrival flight"))
+    departure_on = OptionalDateField(
+        _l("Departure date"),
+        invalid_value_message=_l("Enter the date as year, month and day, e.g. 2026-09-27."),
+    )
+    departure_time = OptionalTimeField(
+        _l("Departure time"),
+        invalid_value_message=_l("Enter the time as hours and minutes, e.g. 14:35."),
+        description=_l("Local time at the conference city."),
+    )
+    departure_flight = _flight(_l("Departure flight"))
+    hotel = _text(_l("Hotel"), 200, description=_l("Where you will stay, if you know it already."))
+    wants_airport_transfer = BooleanField(_l("I would like an airport transfer"))
+    accompanying_persons = IntegerField(
+        _l("Accompanying persons"),
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a whole number, e.g. 0 or 2."),
+        description=_l("People travelling with you who join the transfers and meals."),
+        render_kw={"min": 0, "max": 10, "inputmode": "numeric"},
+    )
+
+    def travel(self) -> dict:
+        values = {name: getattr(self, name).data for name in TRAVEL_FIELDS}
+        values["accompanying_persons"] = values["accompanying_persons"] or 0
+        return values

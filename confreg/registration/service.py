@@ -14,7 +14,7 @@ from confreg.database import lock_event, utcnow
 from confreg.events.enrolment import release_sessions, take_up_wishes
 from confreg.events.models import Event
 from confreg.extensions import db
-from confreg.registration.models import ACTIVE_STATUSES, Registration
+from confreg.registration.models import ACTIVE_STATUSES, Invitation, Registration
 from confreg.registration.notify import notify_delegate
 
 #: Details a delegate gives and may later change, in the order forms show them.
@@ -51,6 +51,14 @@ class EmailTaken(Exception):
 
 class NotAllowed(Exception):
     """The registration's status does not allow this change."""
+
+
+class NotEnoughPlaces(Exception):
+    """Confirming these delegates would take more places than the event has left."""
+
+    def __init__(self, places_left: int):
+        super().__init__(places_left)
+        self.places_left = places_left
 
 
 class CapacityBelowConfirmed(Exception):
@@ -215,11 +223,45 @@ def register(
     db.session.add(registration)
     db.session.flush()
     audit.record(registration, "registered", actor, staff_user, status=status)
+    _accept_invitations(event, [registration])
     registration.manage_link_sent_at = now
     notify_delegate(registration, "registered")
     db.session.commit()
     _after_confirmation(registration)
     return Submission(registration, created=True)
+
+
+def import_registrations(
+    event: Event, rows: list[dict[str, Any]], staff_user, filename: str, now: datetime
+) -> list[Registration]:
+    """Confirmed registrations for the delegates of an organiser's file, with the audit
+    entry and e-mailed personal link of an online registration. The caller holds the
+    event lock, has checked that no address is registered yet, and commits: all or none.
+    Badges are prepared when first printed, which keeps a long import quick."""
+    if event.capacity is not None:
+        places_left = max(event.capacity - confirmed_count(event), 0)
+        if len(rows) > places_left:
+            raise NotEnoughPlaces(places_left)
+    registrations = []
+    for details in rows:
+        registration = Registration(event=event, privacy_consent_at=now, created_at=now)
+        _apply_details(registration, details)
+        _set_status(registration, "confirmed", now)
+        registration.manage_link_sent_at = now
+        db.session.add(registration)
+        registrations.append(registration)
+    db.session.flush()
+    _accept_invitations(event, registrations)
+    for registration in registrations:
+        audit.record(registration, "imported", "staff", staff_user, at=now, file=filename)
+        notify_delegate(registration, "registered")
+    return registrations
+
+
+def invitation_for_token(event: Event, token: str) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.token == token)
+    )
 
 
 def update_details(
@@ -343,6 +385,22 @@ def _active_registration_with_email(event: Event, email: str) -> Registration | 
             Registration.status.in_(ACTIVE_STATUSES),
         )
     )
+
+
+def _accept_invitations(event: Event, registrations: list[Registration]) -> None:
+    """Mark the addresses' invitations as taken up, whichever way the delegates registered."""
+    by_address = {registration.email_key: registration for registration in registrations}
+    addresses = list(by_address)
+    for start in range(0, len(addresses), 500):  # within every database's parameter limit
+        invitations = db.session.scalars(
+            select(Invitation).where(
+                Invitation.event_id == event.id,
+                Invitation.registration_id.is_(None),
+                Invitation.email_key.in_(addresses[start : start + 500]),
+            )
+        )
+        for invitation in invitations:
+            invitation.registration_id = by_address[invitation.email_key].id
 
 
 def _apply_details(registration: Registration, details: dict[str, Any]) -> dict[str, list]:

@@ -8,6 +8,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -66,7 +67,18 @@ def register(slug: str):
     event = event_or_404(slug)
     if not event.registration_is_open(utcnow()):
         return _closed_page(event)
+    # An invitation's link fills in the form; it works while registration is open.
+    invitation = None
+    if "invitation" in request.args:
+        invitation = service.invitation_for_token(event, request.args["invitation"][:64])
+        if invitation is None or invitation.registration_id is not None:
+            page = render_template(
+                "registration/invitation_unusable.html", event=event, invitation=invitation
+            )
+            return page, 404 if invitation is None else 200
     form = RegistrationForm()
+    if invitation is not None:
+        form.accept_invitation(invitation)
     offered = enrolment_service.sessions_open_to_choose(event.id)
     form.sessions.choices = [(session.id, session.display_title) for session in offered]
     if form.validate_on_submit():
@@ -78,10 +90,14 @@ def register(slug: str):
             return _closed_page(event)
         session["registered_email"] = form.email.data
         return redirect(url_for(".thanks", slug=slug), 303)
-    if not form.is_submitted():
+    if not form.is_submitted() and invitation is None:
         form.preferred_locale.data = str(get_locale())
     return render_template(
-        "registration/register.html", event=event, form=form, offered={s.id: s for s in offered}
+        "registration/register.html",
+        event=event,
+        form=form,
+        offered={s.id: s for s in offered},
+        invitation=invitation,
     )
 
 
@@ -220,3 +236,7 @@ def lost_link(slug: str):
             "registration/lost_link_sent.html", event=event, email=form.email.data
         )
     return render_template("registration/lost_link.html", event=event, form=form)
+
+
+# Routes of the same blueprint, kept in modules of their own.
+from confreg.registration import travel_views  # noqa: E402, F401
