@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from flask import after_this_request, current_app, has_request_context
+from flask import after_this_request, current_app, g, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -59,13 +59,16 @@ def queue_mail(template: str, recipient: str, locale: str, event_id: int | None 
     message = OutboxMessage(event_id=event_id, recipient=recipient, subject=subject, body=body)
     db.session.add(message)
     if current_app.config["MAIL_DELIVER_AFTER_REQUEST"]:
-        _deliver_after_response()
+        deliver_after_response()
     return message
 
 
-def _deliver_after_response() -> None:
-    if not has_request_context():
+def deliver_after_response() -> None:
+    """Deliver what is due once the current request's response has gone out (once per
+    request, however many messages it queued)."""
+    if not has_request_context() or g.get("mail_delivery_scheduled"):
         return
+    g.mail_delivery_scheduled = True
     app = current_app._get_current_object()
 
     @after_this_request

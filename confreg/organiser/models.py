@@ -22,6 +22,8 @@ class Mailing(db.Model):
     body: Mapped[dict[str, str]] = mapped_column(JSON)
     #: The delegate-list filters that chose the recipients, as given.
     criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Random key of the form that sent it, so that a form sent again sends nothing more.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: How many delegates it was queued for.
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     #: The organiser who sent it.

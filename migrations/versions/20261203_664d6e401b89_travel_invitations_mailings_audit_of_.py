@@ -23,12 +23,14 @@ def upgrade():
     sa.Column('subject', sa.JSON(), nullable=False),
     sa.Column('body', sa.JSON(), nullable=False),
     sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.Column('recipients', sa.Integer(), nullable=False),
     sa.Column('staff_user_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_mailings_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_mailings_staff_user_id_staff_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mailings'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mailings')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_mailings_submission_key'))
     )
     with op.batch_alter_table('mailings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mailings_event_id'), ['event_id'], unique=False)
