@@ -4,7 +4,6 @@ letterhead, in the delegate's language."""
 import io
 import re
 import secrets
-import string
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,22 +34,9 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing read as anot
 REFERENCE = re.compile(f"VL(-[{_REFERENCE_ALPHABET}]{{4}}){{3}}")
 
 
-class LetterTextInvalid(ValueError):
-    """The organiser's text has a brace that is not a known placeholder."""
-
-
 def new_reference() -> str:
     groups = ("".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(4)) for _ in range(3))
     return "VL-" + "-".join(groups)
-
-
-def check_letter_text(body: str) -> None:
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
-    except ValueError as error:
-        raise LetterTextInvalid("") from error
-    if unknown := sorted(names - LETTER_PLACEHOLDERS.keys()):
-        raise LetterTextInvalid(unknown[0])
 
 
 def default_letter_text() -> str:

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from confreg.badges.documents import LetterTextInvalid, check_letter_text
+from confreg.badges.documents import LETTER_PLACEHOLDERS
 from confreg.badges.pdf import LAYOUTS
 from confreg.badges.service import badge_colour
 from confreg.events.models import Event
@@ -16,6 +16,7 @@ from confreg.organiser.programme_forms import (
     form_locales,
     language_in_current_locale,
 )
+from confreg.placeholders import PlaceholderText
 from confreg.registration.forms import ChoiceOf, PlainText
 from confreg.registration.models import CATEGORIES, STATUSES
 
@@ -60,21 +61,6 @@ def badge_settings_form(event: Event, **kwargs) -> BadgeSettingsForm:
     return form
 
 
-class _LetterText:
-    def __call__(self, form, field):
-        try:
-            check_letter_text(field.data or "")
-        except LetterTextInvalid as error:
-            if error.args[0]:
-                message = _l(
-                    "{%(name)s} is not a placeholder this letter knows. Use only those listed.",
-                    name=error.args[0],
-                )
-            else:
-                message = _l("Every { needs its }. Use braces only around placeholders.")
-            raise ValidationError(message) from error
-
-
 class LetterSettingsForm(FlaskForm):
     signatory = StringField(
         _l("Signed by"),
@@ -101,7 +87,11 @@ def letter_settings_form(event: Event, **kwargs) -> LetterSettingsForm:
             f"text_{code}",
             TextAreaField(
                 _l("Letter text in %(language)s", language=language_in_current_locale(code)),
-                validators=[PlainText(multiline=True), _LetterText(), Length(max=5000)],
+                validators=[
+                    PlainText(multiline=True),
+                    PlaceholderText(LETTER_PLACEHOLDERS),
+                    Length(max=5000),
+                ],
                 filters=[clean_multiline],
                 render_kw={"lang": code, "rows": 8},
             ),

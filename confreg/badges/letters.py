@@ -15,6 +15,7 @@ from confreg.database import utcnow
 from confreg.events.models import Event
 from confreg.extensions import db
 from confreg.i18n import country_name, format_event_dates, place_name, text_direction
+from confreg.placeholders import fill, parse
 from confreg.registration.models import Registration
 from confreg.urls import external_url
 
@@ -86,7 +87,7 @@ def visa_letter_pdf(registration: Registration) -> bytes:
             reference=gettext("Reference: %(reference)s", reference=values["reference"]),
             heading=gettext("Visa invitation letter"),
             salutation=gettext("To the consular officer concerned,"),
-            body=body.format_map(values),
+            body=fill(parse(body, documents.LETTER_PLACEHOLDERS), values),
             signatory=event.visa_letter_signatory or gettext("The organising committee"),
             signatory_title=event.visa_letter_signatory_title or event.title,
             verify_label=gettext(
@@ -114,7 +115,7 @@ def letter_by_reference(event: Event, reference: str) -> Registration | None:
 
 def update_letter_settings(event: Event, texts: dict[str, str], signatory: str, title: str):
     for body in texts.values():
-        documents.check_letter_text(body)
+        parse(body, documents.LETTER_PLACEHOLDERS)
     event.visa_letter_text = {code: body for code, body in texts.items() if body}
     event.visa_letter_signatory = signatory
     event.visa_letter_signatory_title = title

@@ -308,7 +308,13 @@ def test_an_organisers_letter_text_fills_its_placeholders(organiser, event):
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("Dear {first_name}", "{first_name} is not a placeholder"), ("Costs {", "Every { needs")],
+    [
+        ("Dear {first_name}", "{first_name} is not one of the placeholders"),
+        ("Costs {", "Every { needs"),
+        # str.format would act on these, and fail or leak, when the letter is made
+        ("In {city!x}", "{city!x} is not one of the placeholders"),
+        ("In {city.__class__}", "{city.__class__} is not one of the placeholders"),
+    ],
 )
 def test_a_letter_text_with_an_unknown_placeholder_is_refused(organiser, event, body, message):
     url = f"/organiser/{event.slug}/visa-letters/text"
