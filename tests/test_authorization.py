@@ -12,6 +12,7 @@ from confreg.badges import issue_token
 from confreg.checkin.service import Scan, check_in
 from confreg.events.models import ProgrammeSession, Room, Track
 from confreg.extensions import db
+from confreg.organiser.models import DelegateImport, Mailing
 from confreg.registration.links import manage_token
 from confreg.registration.models import Registration
 from tests.conftest import form_fields, log_in, make_event, make_staff, register
@@ -55,12 +56,17 @@ def world(app, client):
     other = make_event(slug="other-event")
     register(client, event)
     registration = db.session.scalars(select(Registration)).one()
+    mailing = Mailing(event_id=event.id, subject={"en": "News"}, body={"en": "Dear {name},"})
     track = Track(event=event, kind="plenary", name={"en": "Plenary"})
     room = Room(event=event, name="Hall", capacity=10)
     moment = datetime(2031, 5, 6, 7, tzinfo=UTC)
     session = ProgrammeSession(event=event, track=track, room=room, title={"en": "Opening"},
                                starts_at=moment, ends_at=moment)  # fmt: skip
-    db.session.add_all([track, room, session])
+    db.session.add_all([track, room, session, mailing])
+    db.session.commit()
+    delegate_import = DelegateImport(event_id=event.id, filename="delegates.csv",
+                                     content=b"E-mail\r\nana@city.example\r\n")  # fmt: skip
+    db.session.add(delegate_import)
     db.session.commit()
     answer = check_in(event, Scan(nonce="w", token=issue_token(registration)), None)
     make_staff(event, "organiser", "organiser@staff.example")
@@ -74,6 +80,8 @@ def world(app, client):
         "track_id": track.id,
         "room_id": room.id,
         "checkin_id": answer.checkin.id,
+        "mailing_id": mailing.id,
+        "import_id": delegate_import.public_id,
         "filename": "confreg.css",
         "name": "qr-scanner.min.js",
         "action": "join",

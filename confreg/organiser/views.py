@@ -11,7 +11,7 @@ from confreg.checkin.service import checked_in_ids
 from confreg.cities import REGION_LABELS
 from confreg.events.service import move_event
 from confreg.i18n import country_name
-from confreg.organiser import service
+from confreg.organiser import messages, service
 from confreg.organiser.delegate_filter import DelegateFilter, session_choices
 from confreg.organiser.forms import BulkActionForm, EventDatesForm, EventSettingsForm, RejectForm
 from confreg.registration import service as registration_service
@@ -19,18 +19,6 @@ from confreg.registration.forms import ConfirmForm
 from confreg.registration.models import CATEGORIES, STATUSES
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser/<slug>")
-
-
-@bp.get("/")
-@event_role_required("organiser")
-def dashboard(event):
-    return render_template(
-        "organiser/dashboard.html",
-        event=event,
-        counts=service.status_counts(event),
-        statuses=STATUSES,
-        undelivered_mail=service.undelivered_mail_count(event),
-    )
 
 
 @bp.get("/delegates")
@@ -173,6 +161,7 @@ def _delegate_page(event, registration, reject_form: RejectForm):
         waitlist_position=registration_service.waitlist_position(registration),
         confirm_form=ConfirmForm(),
         reject_form=reject_form,
+        delegate_messages=messages.delegate_messages(registration),
     )
 
 
@@ -186,8 +175,15 @@ def _registration_or_404(event, public_id: str):
 # Routes of the same blueprint, kept in modules of their own.
 from confreg.organiser import (  # noqa: E402, F401
     arrivals_views,
+    audit_views,
     badge_views,
     bulk_views,
+    dashboard_views,
+    export_views,
+    import_views,
+    logistics_views,
+    message_views,
+    privacy_views,
     programme_views,
     session_views,
 )

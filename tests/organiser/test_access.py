@@ -12,7 +12,9 @@ def organiser_routes(app, event, public_id):
 
     from confreg.events.models import ProgrammeSession, Room, Track
     from confreg.extensions import db
+    from confreg.organiser.models import DelegateImport, Mailing
 
+    mailing = Mailing(event_id=event.id, subject={"en": "News"}, body={"en": "Dear {name},"})
     track = Track(event=event, kind="plenary", name={"en": "Plenary"})
     room = Room(event=event, name="Hall", capacity=10)
     moment = datetime(2031, 5, 6, 7, tzinfo=UTC)
@@ -20,7 +22,9 @@ def organiser_routes(app, event, public_id):
         event=event, track=track, room=room, title={"en": "Opening"}, starts_at=moment,
         ends_at=moment,
     )  # fmt: skip
-    db.session.add_all([track, room, session])
+    upload = DelegateImport(event_id=event.id, filename="delegates.csv",
+                            content=b"E-mail\r\nana@city.example\r\n")  # fmt: skip
+    db.session.add_all([track, room, session, mailing, upload])
     db.session.commit()
     values = {
         "slug": event.slug,
@@ -28,6 +32,8 @@ def organiser_routes(app, event, public_id):
         "session_id": session.id,
         "track_id": track.id,
         "room_id": room.id,
+        "mailing_id": mailing.id,
+        "import_id": upload.public_id,
     }
     routes = []
     for rule in app.url_map.iter_rules():
