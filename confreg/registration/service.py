@@ -308,12 +308,7 @@ def cancel(registration: Registration, actor: str = "delegate", staff_user=None)
 
 
 def approve(registration: Registration, staff_user) -> None:
-    lock_event(registration.event_id)
-    now = utcnow()
-    db.session.refresh(registration)
-    if registration.status != "pending":
-        db.session.rollback()
-        raise NotAllowed
+    now = _lock_pending(registration)
     status = "confirmed" if _has_free_place(registration.event) else "waitlisted"
     _set_status(registration, status, now)
     audit.record(registration, "approved", "staff", staff_user, status=status)
@@ -325,16 +320,23 @@ def approve(registration: Registration, staff_user) -> None:
 def move_to_waitlist(registration: Registration, staff_user) -> None:
     """Decide on a pending registration by putting it at the end of the waiting list,
     whether or not places are free: the organiser keeps them for others."""
+    now = _lock_pending(registration)
+    _set_status(registration, "waitlisted", now)
+    audit.record(registration, "waitlisted", "staff", staff_user)
+    notify_delegate(registration, "waitlisted")
+    db.session.commit()
+
+
+def _lock_pending(registration: Registration) -> datetime:
+    """Take the event's lock and read the registration afresh; NotAllowed unless it
+    still waits for a decision. Returns the moment of the decision."""
     lock_event(registration.event_id)
     now = utcnow()
     db.session.refresh(registration)
     if registration.status != "pending":
         db.session.rollback()
         raise NotAllowed
-    _set_status(registration, "waitlisted", now)
-    audit.record(registration, "waitlisted", "staff", staff_user)
-    notify_delegate(registration, "waitlisted")
-    db.session.commit()
+    return now
 
 
 def reject(registration: Registration, reason: str, staff_user) -> None:
