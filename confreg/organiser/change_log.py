@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from confreg.audit import AuditEntry, changed_values
 from confreg.events.models import Event, ProgrammeSession, Room, Track
+from confreg.i18n import localised
 
 #: Audited models and the name of each kind of change: added, changed, removed.
 _ACTIONS = {
@@ -38,13 +39,14 @@ def _record_changes(session: Session, _context, _instances) -> None:
             before, after = _values(item, kind)
             changes = changed_values(before, after)
             if changes or kind != 1:
+                event_id = item.id if isinstance(item, Event) else _event_id(item)
                 session.add(
                     AuditEntry(
-                        event_id=item.id if isinstance(item, Event) else _event_id(item),
+                        event_id=event_id,
                         actor="staff",
                         staff_user_id=current_user.id,
                         action=actions[kind],
-                        subject=_name(item),
+                        subject=_name(session, item, event_id),
                         details={"changes": changes} if kind == 1 else {},
                     )
                 )
@@ -75,11 +77,12 @@ def _event_id(item) -> int:
     return item.event_id if item.event_id is not None else item.event.id
 
 
-def _name(item) -> str:
-    if isinstance(item, Event):
-        return item.title
-    if isinstance(item, ProgrammeSession):
-        return item.display_title
-    if isinstance(item, Track):
-        return item.title
-    return item.name
+def _name(session: Session, item, event_id: int) -> str:
+    """What the organiser calls the item, in the event's main language (a new item's
+    event is not loaded through it yet)."""
+    if isinstance(item, Room):
+        return item.name
+    with session.no_autoflush:
+        event = session.get(Event, event_id)
+    names = item.name if isinstance(item, (Event, Track)) else item.title
+    return localised(names, event.default_locale)

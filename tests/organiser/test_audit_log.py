@@ -94,3 +94,12 @@ def test_a_last_day_before_the_first_is_refused_clearly(client, event):
     assert "The last day cannot be before the first." in page
     status, page = audit_page(client, event, since="not a date")
     assert status == 400
+
+
+def test_a_new_track_is_recorded_under_its_name_in_the_events_language(client, event):
+    """A new item's event is not loaded through it yet: its name is found all the same."""
+    organiser(client, event)
+    post_form(client, f"/organiser/{event.slug}/programme/tracks/new", name_en="Plenary",
+              name_es="Plenaria", kind="plenary", colour="#1B4F72")  # fmt: skip
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "track_added"))
+    assert entry.subject == "Plenary"
