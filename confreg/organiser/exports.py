@@ -97,7 +97,7 @@ _SESSION_COLUMNS: dict[str, Column] = {
     "session": Column(_l("Session"), lambda row: row[1].display_title),
     "session_starts_at": Column(_l("Starts"), lambda row: row[1].starts_at),
     "seat": Column(
-        _l("Seat"),
+        _l("Seat or waiting list"),
         lambda row: _l("Seated") if row[0].status == "enrolled" else _l("On the waiting list"),
     ),
 }
