@@ -7,6 +7,7 @@ from confreg.auth.access import event_role_required
 from confreg.organiser import audit_log
 from confreg.organiser.forms import AuditFilterForm
 from confreg.organiser.views import bp
+from confreg.registration.models import STATUSES
 
 
 @bp.get("/audit")
@@ -32,5 +33,10 @@ def audit_page(event):
     )
     args = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template(
-        "organiser/audit.html", event=event, form=form, result=result, args=args
+        "organiser/audit.html",
+        event=event,
+        form=form,
+        result=result,
+        args=args,
+        statuses=STATUSES,
     ), 200 if valid else 400

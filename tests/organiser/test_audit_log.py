@@ -103,3 +103,11 @@ def test_a_new_track_is_recorded_under_its_name_in_the_events_language(client, e
               name_es="Plenaria", kind="plenary", colour="#1B4F72")  # fmt: skip
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "track_added"))
     assert entry.subject == "Plenary"
+
+
+def test_the_log_names_statuses_in_the_readers_language(client, event):
+    register(client, event)
+    organiser(client, event)
+    client.set_cookie("confreg_locale", "es")
+    _, page = audit_page(client, event)
+    assert "<code>status</code>: <bdi>Confirmada</bdi>" in page
