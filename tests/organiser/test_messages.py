@@ -412,3 +412,8 @@ def test_another_events_mailing_is_not_found(organiser, event):
     register(organiser, other, email="someone@else.example")
     mailing = send(other).mailing
     assert organiser.get(f"/organiser/{event.slug}/messages/{mailing.id}").status_code == 404
+
+
+def test_the_messages_page_offers_to_write_to_the_confirmed_delegates(organiser, event):
+    page = organiser.get(f"/organiser/{event.slug}/messages").get_data(as_text=True)
+    assert f"/organiser/{event.slug}/messages/new?status=confirmed" in page
