@@ -10,8 +10,7 @@ from confreg.events import enrolment as enrolment_service
 from confreg.events.models import Enrolment, ProgrammeSession
 from confreg.extensions import db
 from confreg.organiser.forms import DelegateByEmailForm
-from confreg.organiser.service import registration_by_public_id
-from confreg.organiser.views import bp
+from confreg.organiser.views import _registration_or_404, bp
 from confreg.registration.forms import ConfirmForm
 from confreg.registration.models import Registration
 from confreg.spreadsheets import csv_response
@@ -163,13 +162,6 @@ def _session_or_404(event, session_id: int) -> ProgrammeSession:
     if session is None or session.event_id != event.id:
         abort(404)
     return session
-
-
-def _registration_or_404(event, public_id: str) -> Registration:
-    registration = registration_by_public_id(event, public_id)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 def _registration_by_email(event, email: str) -> Registration | None:
