@@ -120,7 +120,9 @@ def verify_letter(slug: str):
         event=event,
         reference=reference[:24],
         registration=registration,
-        valid=registration is not None and letters.needs_letter(registration),
+        valid=registration is not None
+        and letters.needs_letter(registration)
+        and bool(registration.passport_name),  # erased after the retention date
     )
 
 

@@ -274,6 +274,23 @@ def test_an_unknown_or_withdrawn_letter_is_not_valid(organiser, event):
     assert "no longer valid" in organiser.get(url).get_data(as_text=True)
 
 
+def test_a_letter_whose_details_were_erased_is_not_called_valid(organiser, event):
+    from datetime import date
+
+    from confreg.badges import letters
+    from confreg.registration import privacy
+
+    registration, _manage = delegate(organiser, event, **VISA)
+    letters.approve_visa_letter(registration, None)
+    event.passport_retention_until = event.ends_on
+    db.session.commit()
+    privacy.erase_expired_passports(date(2031, 6, 1))
+    url = f"/e/{event.slug}/letters/verify?reference={registration.visa_letter_reference}"
+    page = organiser.get(url).get_data(as_text=True)
+    assert "genuine and valid" not in page
+    assert "the details it cites are no longer kept" in page
+
+
 @pytest.mark.parametrize("reference", ["%00", "VL-AAAA", "x" * 300, "VL-%00AAA-BBBB-CCCC"])
 def test_a_strange_reference_is_simply_not_found(client, event, reference):
     page = client.get(f"/e/{event.slug}/letters/verify?reference={reference}")
