@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Optional
 
 from confreg.auth.access import event_role_required
 from confreg.extensions import csrf
-from confreg.organiser import imports
+from confreg.organiser import delegate_files, imports
 from confreg.organiser.views import bp
 from confreg.registration.forms import ChoiceOf, ConfirmForm
 
@@ -28,7 +28,7 @@ class UploadForm(FlaskForm):
         description=_l(
             "A CSV file or an Excel workbook (.xlsx), up to %(size)d MB, with the column "
             "headings in the first row.",
-            size=imports.MAX_FILE_BYTES // 1024 // 1024,
+            size=delegate_files.MAX_FILE_BYTES // 1024 // 1024,
         ),
         render_kw={"accept": ".csv,.xlsx,.txt"},
     )
@@ -44,7 +44,7 @@ class UploadForm(FlaskForm):
     )
     encoding = SelectField(
         _l("Encoding of a CSV file"),
-        choices=[("", _l("Recognise it (UTF-8 or UTF-16)")), *imports.ENCODINGS.items()],
+        choices=[("", _l("Recognise it (UTF-8 or UTF-16)")), *delegate_files.ENCODINGS.items()],
         validators=[Optional(), ChoiceOf(_l("Choose an encoding from the list."))],
         validate_choice=False,
         description=_l("Only needed for a CSV file that was not saved as UTF-8."),
@@ -75,7 +75,7 @@ class MappingForm(FlaskForm):
         return {name: self[name].data for name in self.field_names() if self[name].data}
 
 
-def mapping_form(delegate_import, table: imports.Table) -> MappingForm:
+def mapping_form(delegate_import, table: delegate_files.Table) -> MappingForm:
     class Form(MappingForm):
         pass
 
@@ -123,7 +123,7 @@ def _to_import(event, delegate_import):
 @event_role_required("organiser")
 def imports_page(event):
     # Somewhat more than the largest file, so that a larger one gets its own message.
-    request.max_content_length = 2 * imports.MAX_FILE_BYTES + 64 * 1024
+    request.max_content_length = 2 * delegate_files.MAX_FILE_BYTES + 64 * 1024
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -131,12 +131,12 @@ def imports_page(event):
             delegate_import = imports.upload(
                 event,
                 upload.filename or "",
-                upload.read(imports.MAX_FILE_BYTES + 1),
+                upload.read(delegate_files.MAX_FILE_BYTES + 1),
                 form.mode.data,
                 form.encoding.data,
                 current_user,
             )
-        except imports.ImportRefused as refused:
+        except delegate_files.ImportRefused as refused:
             form.file.errors.append(refused.message)
         else:
             return redirect(

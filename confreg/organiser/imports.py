@@ -1,15 +1,10 @@
-"""Delegate lists from CSV or XLSX files: reading them in the usual encodings, guessing
-which column holds what, checking every row by the rules of online registration, and
-importing all rows or none, as confirmed registrations or as e-mailed invitations."""
+"""Delegate lists uploaded as files (read by delegate_files): guessing which column
+holds what, checking every row by the rules of online registration, and importing all
+rows or none, as confirmed registrations or as e-mailed invitations."""
 
-import codecs
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +14,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -38,39 +32,17 @@ from confreg.names import (
     has_forbidden_characters,
     is_latin,
 )
+from confreg.organiser.delegate_files import Table, cell, cell_text, read_table
 from confreg.organiser.models import DelegateImport
 from confreg.registration import service as registration_service
 from confreg.registration.models import ACTIVE_STATUSES, CATEGORIES, Invitation, Registration
 from confreg.urls import external_url
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-#: An XLSX file is a zip: a small one can unpack to gigabytes.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 MODES = {
     "register": _l("Register them: confirmed registrations, each e-mailed a personal link"),
     "invite": _l("Invite them: an e-mail with a link to register, the address filled in"),
 }
 #: Encodings an organiser may choose for a CSV file that is not UTF-8.
-ENCODINGS = {
-    "windows-1251": _l("Cyrillic (Windows-1251)"),
-    "windows-1256": _l("Arabic and Persian (Windows-1256)"),
-    "windows-1252": _l("Western European (Windows-1252)"),
-    "iso-8859-1": _l("Western European (ISO-8859-1)"),
-    "windows-1250": _l("Central European (Windows-1250)"),
-    "windows-1253": _l("Greek (Windows-1253)"),
-    "windows-1254": _l("Turkish (Windows-1254)"),
-}
-_BYTE_ORDER_MARKS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-#: Beginnings of files that are neither CSV nor XLSX but are often picked by mistake.
-_OTHER_FORMATS = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")
-_CSV_DELIMITERS = (",", ";", "\t")
-_LOOKS_LIKE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -167,16 +139,6 @@ def fields_for(mode: str) -> dict[str, ImportField]:
     return {name: spec for name, spec in FIELDS.items() if mode in spec.modes}
 
 
-class ImportRefused(Exception):
-    """The file cannot be taken as a delegate list. `code` is stable; `message` says why
-    in the organiser's language."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-
 class ImportNotPossible(Exception):
     """Importing was refused: "imported" (done before), "problems" (invalid rows),
     "capacity" (not enough places) or "conflict" (an address taken meanwhile)."""
@@ -185,199 +147,6 @@ class ImportNotPossible(Exception):
         super().__init__(code)
         self.code = code
         self.places_left = places_left
-
-
-# --- reading -----------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    headings: list[str]
-    #: (row number as a spreadsheet shows it, cells) for each row that is not blank.
-    rows: list[tuple[int, list[Any]]]
-    #: The text encoding a CSV file was read in; "" for XLSX.
-    encoding: str = ""
-
-    def column(self, heading: str) -> int:
-        return self.headings.index(heading)
-
-    def samples(self, heading: str, count: int = 3) -> list[str]:
-        index = self.column(heading)
-        values = (cell_text(_cell(cells, index)) for _number, cells in self.rows)
-        return [value for value in values if value][:count]
-
-
-def read_table(content: bytes, encoding: str = "") -> Table:
-    """The headings and rows of a CSV or XLSX file, judged by its content, not its name.
-    A CSV file in UTF-8 (with or without byte-order mark) or UTF-16 with one is read as
-    such; otherwise in `encoding`, one of ENCODINGS."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportRefused(
-            "too_large",
-            _("The file is larger than %(size)d MB.", size=MAX_FILE_BYTES // 1024 // 1024),
-        )
-    if not content.strip():
-        raise ImportRefused("empty", _("The file is empty."))
-    if content.startswith(b"PK\x03\x04"):
-        return _collect(_xlsx_rows(content), "")
-    if content.startswith(_OTHER_FORMATS):
-        raise _wrong_type()
-    text, encoding = _decode(content, encoding)
-    return _collect(_csv_rows(text), encoding)
-
-
-def _wrong_type() -> ImportRefused:
-    return ImportRefused(
-        "wrong_type",
-        _(
-            "This is not a CSV or XLSX file. Save the list from your spreadsheet program "
-            "as CSV or as an Excel workbook (.xlsx) and upload that."
-        ),
-    )
-
-
-def _decode(content: bytes, chosen: str) -> tuple[str, str]:
-    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if content.startswith(mark)), "")
-    if not encoding:
-        if b"\x00" in content:  # text files have no NUL bytes; UTF-16 ones have a mark
-            raise _wrong_type()
-        try:
-            return content.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            if chosen not in ENCODINGS:
-                raise ImportRefused(
-                    "encoding",
-                    _(
-                        "This file is not in UTF-8. Choose the encoding it was saved in "
-                        "and upload it again."
-                    ),
-                ) from None
-            encoding = chosen
-    try:
-        text = content.decode(encoding)
-    except UnicodeDecodeError:
-        label = ENCODINGS.get(encoding, encoding)
-        raise ImportRefused(
-            "encoding",
-            _("The file cannot be read as %(encoding)s. Choose another encoding.", encoding=label),
-        ) from None
-    if "\x00" in text:
-        raise _wrong_type()
-    return text.removeprefix("\ufeff"), encoding
-
-
-def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
-    # The heading line, without its quoted parts, shows the delimiter; on a tie (a single
-    # column) a comma.
-    first_line = re.sub(r'"[^"]*"', "", text.lstrip("\r\n").split("\n", 1)[0])
-    delimiter = max(_CSV_DELIMITERS, key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, 1)
-    except csv.Error as error:
-        raise ImportRefused(
-            "unreadable",
-            _("The file cannot be read as CSV (row %(row)d).", row=reader.line_num),
-        ) from error
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _wrong_type() from None
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
-        raise _wrong_type()  # another zip: a Word or OpenDocument file, an archive
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportRefused("too_large", _("The workbook is too large once unpacked."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportRefused(
-            "unreadable", _("The workbook is damaged and cannot be read.")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs write wrong dimensions; read every cell
-        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), 1)
-    except Exception as error:  # read lazily: damage may show only now
-        raise ImportRefused(
-            "unreadable", _("The workbook is damaged and cannot be read.")
-        ) from error
-    finally:
-        workbook.close()
-
-
-def _collect(rows: Iterable[tuple[int, list[Any]]], encoding: str) -> Table:
-    headings: list[str] | None = None
-    data: list[tuple[int, list[Any]]] = []
-    for number, cells in rows:
-        if not any(cell_text(cell) for cell in cells):
-            continue
-        if headings is None:
-            headings = _headings(cells)
-        elif len(data) == MAX_ROWS:
-            raise ImportRefused(
-                "too_many_rows",
-                _(
-                    "The file has more than %(max)d delegates. Split it into smaller files.",
-                    max=MAX_ROWS,
-                ),
-            )
-        else:
-            data.append((number, cells))
-    if headings is None:
-        raise ImportRefused("empty", _("The file is empty."))
-    if not data:
-        raise ImportRefused("no_rows", _("The file has headings but no delegates below them."))
-    return Table(headings, data, encoding)
-
-
-def _headings(cells: list[Any]) -> list[str]:
-    headings = [clean_text(cell_text(cell)) for cell in cells]
-    while headings and not headings[-1]:
-        headings.pop()
-    if any(_LOOKS_LIKE_EMAIL.match(heading) for heading in headings):
-        raise ImportRefused(
-            "no_header",
-            _(
-                "The first row must hold the column headings, such as Given name and "
-                "E-mail address; this file starts with a delegate. Add a row of headings."
-            ),
-        )
-    seen = set()
-    for heading in headings:
-        if heading and heading in seen:
-            raise ImportRefused(
-                "duplicate_heading",
-                _(
-                    "Two columns have the heading %(heading)s. Give each its own heading.",
-                    heading=heading,
-                ),
-            )
-        seen.add(heading)
-    return headings
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: XLSX cells come typed (numbers, dates), CSV cells as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _cell(cells: list[Any], index: int) -> Any:
-    return cells[index] if index < len(cells) else None
 
 
 # --- mapping -----------------------------------------------------------------------
@@ -467,7 +236,7 @@ def check_rows(event: Event, table: Table, mapping: dict[str, str], mode: str) -
     for number, cells in table.rows:
         row = CheckedRow(number, dict(_NO_VISA_LETTER) if mode == "register" else {})
         for name, spec in fields_for(mode).items():
-            raw = _cell(cells, columns[name]) if name in columns else None
+            raw = cell(cells, columns[name]) if name in columns else None
             row.values[name] = _check_value(event, mode, name, spec, raw, mapping, row)
         email_key = row.values["email"].lower()
         if email_key:

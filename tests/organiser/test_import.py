@@ -16,7 +16,7 @@ from confreg.audit import AuditEntry
 from confreg.extensions import db
 from confreg.mail import OutboxMessage
 from confreg.names import search_terms
-from confreg.organiser import import_views, imports
+from confreg.organiser import delegate_files, import_views, imports
 from confreg.organiser.models import DelegateImport
 from confreg.registration.models import Invitation, Registration
 from tests.conftest import (
@@ -95,7 +95,7 @@ def problems_of(preview) -> list[tuple[int, str, str]]:
 
 
 def test_utf8_with_byte_order_mark_and_semicolons_reads_clean_headings(app):
-    table = imports.read_table(csv_file(ROWS, encoding="utf-8-sig", delimiter=";"))
+    table = delegate_files.read_table(csv_file(ROWS, encoding="utf-8-sig", delimiter=";"))
     assert table.headings == HEADINGS  # no byte-order mark left on "Given name"
     assert table.encoding == "utf-8-sig"
     assert [cells[0] for _number, cells in table.rows] == ["Αθανάσιος", "Ayşe"]
@@ -103,17 +103,17 @@ def test_utf8_with_byte_order_mark_and_semicolons_reads_clean_headings(app):
 
 def test_windows_1251_file_asks_for_its_encoding_then_reads_cyrillic(app):
     content = csv_file(CYRILLIC, encoding="windows-1251", delimiter=";")
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.read_table(content)
+    with pytest.raises(delegate_files.ImportRefused) as refused:
+        delegate_files.read_table(content)
     assert refused.value.code == "encoding"
     assert "not in UTF-8" in refused.value.message
-    table = imports.read_table(content, "windows-1251")
+    table = delegate_files.read_table(content, "windows-1251")
     assert table.encoding == "windows-1251"
     assert table.rows[0][1][:2] == ["Олена", "Коваленко"]
 
 
 def test_a_utf8_file_stays_utf8_whatever_encoding_is_chosen(app):
-    table = imports.read_table(csv_file(CYRILLIC), "windows-1252")
+    table = delegate_files.read_table(csv_file(CYRILLIC), "windows-1252")
     assert table.encoding == "utf-8"
     assert table.rows[1][1][0] == "Дмитрий"
 
@@ -146,7 +146,7 @@ def test_quoted_headings_do_not_mislead_the_delimiter_and_folders_leave_the_file
 
 
 def test_utf16_with_byte_order_mark_and_tabs_as_spreadsheets_save_unicode_text(app):
-    table = imports.read_table(csv_file(PERSIAN, encoding="utf-16", delimiter="\t"))
+    table = delegate_files.read_table(csv_file(PERSIAN, encoding="utf-16", delimiter="\t"))
     assert table.headings == HEADINGS
     assert table.rows[0][1][:2] == ["مریم", "احمدی"]
 
@@ -161,10 +161,10 @@ def test_xlsx_first_sheet_with_typed_cells_and_row_numbers_as_the_sheet_shows(ap
     workbook.create_sheet("Ignored").append(["Other", "sheet"])
     out = io.BytesIO()
     workbook.save(out)
-    table = imports.read_table(out.getvalue())
+    table = delegate_files.read_table(out.getvalue())
     assert table.headings == ["Given name", "E-mail", "Job title", "Dietary needs"]
     assert [number for number, _cells in table.rows] == [2, 4]
-    texts = [[imports.cell_text(cell) for cell in cells] for _number, cells in table.rows]
+    texts = [[delegate_files.cell_text(cell) for cell in cells] for _number, cells in table.rows]
     assert texts[0] == ["Олена", "olena@melitopol.example", "42", "2031-05-06"]
     assert texts[1][2] == "2.5"
 
@@ -186,8 +186,8 @@ def test_xlsx_first_sheet_with_typed_cells_and_row_numbers_as_the_sheet_shows(ap
     ],
 )
 def test_unusable_files_are_refused_with_a_reason(app, content, code):
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.read_table(content)
+    with pytest.raises(delegate_files.ImportRefused) as refused:
+        delegate_files.read_table(content)
     assert refused.value.code == code
     assert refused.value.message
 
@@ -197,21 +197,21 @@ def test_a_zip_that_is_not_a_workbook_is_refused(app):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
         archive.writestr("[Content_Types].xml", "<Types/>")
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.read_table(out.getvalue())
+    with pytest.raises(delegate_files.ImportRefused) as refused:
+        delegate_files.read_table(out.getvalue())
     assert refused.value.code == "wrong_type"
 
 
 def test_size_and_row_limits(app, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.read_table(csv_file(ROWS * 2))
+    monkeypatch.setattr(delegate_files, "MAX_ROWS", 3)
+    with pytest.raises(delegate_files.ImportRefused) as refused:
+        delegate_files.read_table(csv_file(ROWS * 2))
     assert refused.value.code == "too_many_rows"
     assert "more than 3" in refused.value.message
-    assert len(imports.read_table(csv_file(ROWS + ROWS[:1])).rows) == 3
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.read_table(csv_file(ROWS))
+    assert len(delegate_files.read_table(csv_file(ROWS + ROWS[:1])).rows) == 3
+    monkeypatch.setattr(delegate_files, "MAX_FILE_BYTES", 100)
+    with pytest.raises(delegate_files.ImportRefused) as refused:
+        delegate_files.read_table(csv_file(ROWS))
     assert refused.value.code == "too_large"
 
 
