@@ -136,13 +136,14 @@ def changed_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
     return {
         name: ["…", "…"]
         if name in CONFIDENTIAL_FIELDS
-        else [_plain(before.get(name)), _plain(value)]
+        else [json_value(before.get(name)), json_value(value)]
         for name, value in after.items()
         if before.get(name) != value
     }
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON holds it: days and times in ISO form, other objects as text."""
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, (str, int, float, bool, list, dict)) or value is None:

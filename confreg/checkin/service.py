@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from confreg.badges.service import verify_token
@@ -267,27 +267,24 @@ def sessions_of(event: Event, session_ids: set[int]) -> set[int]:
     )
 
 
+#: An entrance arrival: the first check-in at the event's entrance, accepted, not undone.
+_ENTRANCE_ARRIVAL = (CheckIn.scope_key == 0, CheckIn.result == "ok", CheckIn.undone_at.is_(None))
+
+
+def entered(registration_id) -> Exists:
+    """Whether the delegate entered the event; `registration_id` is an id or a column
+    (in a query over registrations)."""
+    return exists().where(CheckIn.registration_id == registration_id, *_ENTRANCE_ARRIVAL)
+
+
 def has_checked_in(registration_id: int) -> bool:
-    """Whether the delegate entered the event: an accepted entrance check-in not undone."""
-    return db.session.scalar(
-        select(
-            exists().where(
-                CheckIn.registration_id == registration_id,
-                CheckIn.scope_key == 0,
-                CheckIn.result == "ok",
-                CheckIn.undone_at.is_(None),
-            )
-        )
-    )
+    return db.session.scalar(select(entered(registration_id)))
 
 
 def entrance_arrivals(event: Event):
-    """(registration id, time, desk) of every first entrance check-in not undone."""
+    """(registration id, time, desk) of every entrance arrival."""
     return select(CheckIn.registration_id, CheckIn.scanned_at, CheckIn.desk).where(
-        CheckIn.event_id == event.id,
-        CheckIn.scope_key == 0,
-        CheckIn.result == "ok",
-        CheckIn.undone_at.is_(None),
+        CheckIn.event_id == event.id, *_ENTRANCE_ARRIVAL
     )
 
 

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import ColumnElement, exists, select
 
-from confreg.checkin.models import CheckIn
+from confreg.checkin.service import entered
 from confreg.cities import REGION_LABELS, country_regions
 from confreg.events.models import Enrolment, Event, ProgrammeSession
 from confreg.extensions import db
@@ -91,13 +91,8 @@ class DelegateFilter:
                 )
             )
         if self.checked_in:
-            entered = exists().where(
-                CheckIn.registration_id == Registration.id,
-                CheckIn.scope_key == 0,
-                CheckIn.result == "ok",
-                CheckIn.undone_at.is_(None),
-            )
-            conditions.append(entered if self.checked_in == "yes" else ~entered)
+            arrived = entered(Registration.id)
+            conditions.append(arrived if self.checked_in == "yes" else ~arrived)
         if self.badge_printed:
             printed = Registration.badge_printed_at.is_not(None)
             conditions.append(printed if self.badge_printed == "yes" else ~printed)

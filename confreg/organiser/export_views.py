@@ -1,8 +1,7 @@
 """The export page: delegates, session seats or check-ins of the delegates the list's
 filters find, with the columns chosen, as CSV or XLSX."""
 
-from flask import Response, render_template, request, stream_with_context
-from flask_babel import gettext as _
+from flask import Response, render_template, request
 from flask_login import current_user
 
 from confreg import audit
@@ -12,9 +11,7 @@ from confreg.organiser import exports
 from confreg.organiser.delegate_filter import DelegateFilter
 from confreg.organiser.forms import ExportForm
 from confreg.organiser.views import bp
-from confreg.spreadsheets import csv_response
-
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from confreg.spreadsheets import csv_response, xlsx_response
 
 
 @bp.route("/exports", methods=["GET", "POST"])
@@ -54,9 +51,4 @@ def _download(event, kind: str, form: ExportForm, delegate_filter: DelegateFilte
     if form.format.data == "csv":
         cells = ([exports.csv_cell(value) for value in row] for row in rows)
         return csv_response(f"{filename}.csv", header, cells)
-    title = _("Delegates") if kind == "delegates" else str(exports.KINDS[kind][0])
-    return Response(
-        stream_with_context(exports.write_xlsx(title, header, rows)),
-        mimetype=_XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-    )
+    return xlsx_response(f"{filename}.xlsx", str(exports.KINDS[kind][0]), header, rows)

@@ -2,15 +2,13 @@
 organiser chooses, as CSV or XLSX, read from the database in batches so that memory
 stays flat however many rows there are. Passport details go out only when chosen."""
 
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
@@ -20,7 +18,6 @@ from confreg.events.models import Enrolment, Event, ProgrammeSession
 from confreg.extensions import db
 from confreg.organiser.delegate_filter import DelegateFilter
 from confreg.registration.models import Registration
-from confreg.spreadsheets import safe_cell
 
 #: Rows fetched from the database at a time.
 BATCH = 500
@@ -169,33 +166,12 @@ def header(kind: str, chosen: list[str]) -> list[str]:
     return [str(available[name].label) for name in chosen]
 
 
-def write_xlsx(title: str, header_row: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
-    """An XLSX workbook written row by row (openpyxl's write-only mode keeps rows on disk),
-    then read back in chunks."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header_row)
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
-    with tempfile.TemporaryFile() as out:
-        workbook.save(out)
-        out.seek(0)
-        while chunk := out.read(64 * 1024):
-            yield chunk
-
-
 def csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else value
-
-
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, (bool, int, float, date, time)) or value is None:
-        return value
-    return safe_cell(value)  # a string openpyxl would otherwise store as a formula
 
 
 def _local(value: Any, zone: ZoneInfo) -> Any:

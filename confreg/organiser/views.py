@@ -10,7 +10,7 @@ from confreg.auth.access import event_role_required
 from confreg.checkin.service import checked_in_ids
 from confreg.cities import REGION_LABELS
 from confreg.events.service import move_event
-from confreg.i18n import country_name
+from confreg.i18n import country_choices
 from confreg.organiser import messages, service
 from confreg.organiser.delegate_filter import DelegateFilter, session_choices
 from confreg.organiser.forms import BulkActionForm, EventDatesForm, EventSettingsForm, RejectForm
@@ -34,6 +34,7 @@ def delegates(event):
         sort=sort,
         locale=str(get_locale()),
     )
+    registered_countries = set(service.countries_registered(event))
     return render_template(
         "organiser/delegates.html",
         event=event,
@@ -44,10 +45,7 @@ def delegates(event):
         statuses=STATUSES,
         categories=CATEGORIES,
         regions=REGION_LABELS,
-        countries=sorted(
-            ((code, country_name(code)) for code in service.countries_registered(event)),
-            key=lambda pair: pair[1],
-        ),
+        countries=[pair for pair in country_choices() if pair[0] in registered_countries],
         sessions=session_choices(event),
         sort=sort,
         bulk_form=BulkActionForm(),

@@ -1,7 +1,7 @@
 """Privacy rules: everything held about one delegate as JSON, erasing a delegate while
 keeping the counts, and passport details erased once the event's retention date passes."""
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -90,7 +90,7 @@ def personal_data(registration: Registration) -> dict[str, Any]:
     event = registration.event
     addresses = _addresses(registration)
     fields = {
-        column.key: _plain(getattr(registration, column.key))
+        column.key: audit.json_value(getattr(registration, column.key))
         for column in Registration.__table__.columns
         if column.key not in _NOT_EXPORTED
     }
@@ -117,7 +117,7 @@ def personal_data(registration: Registration) -> dict[str, Any]:
                 "body": message.body,
                 "status": message.status,
                 "created_at": message.created_at.isoformat(),
-                "sent_at": _plain(message.sent_at),
+                "sent_at": audit.json_value(message.sent_at),
             }
             for message in db.session.scalars(
                 _messages_to(registration, addresses).order_by(OutboxMessage.id)
@@ -171,7 +171,7 @@ def _checkins(registration: Registration) -> list[dict[str, Any]]:
             "desk": checkin.desk,
             "result": checkin.result,
             "method": checkin.method,
-            "undone_at": _plain(checkin.undone_at),
+            "undone_at": audit.json_value(checkin.undone_at),
         }
         for checkin, session in rows
     ]
@@ -380,9 +380,3 @@ def erase_expired_passports(today: date) -> int:
         audit.record(registration, "passport_erased", "system")
     db.session.commit()
     return len(registrations)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    return value

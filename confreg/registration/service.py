@@ -1,7 +1,7 @@
 """The rules of registration: statuses, capacity, waiting list, self-service links."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -409,23 +409,10 @@ def _apply_details(registration: Registration, details: dict[str, Any]) -> dict[
     values = {name: details[name] for name in DETAIL_FIELDS}
     if not values["needs_visa_letter"]:
         values.update(passport_name="", nationality="", passport_number="", date_of_birth=None)
-    changes: dict[str, list] = {}
+    before = {name: getattr(registration, name) for name in values}
     for name, value in values.items():
-        old = getattr(registration, name)
-        if old != value:
-            if registration.id is not None:
-                changes[name] = _audit_values(name, old, value)
+        if before[name] != value:
             setattr(registration, name, value)
     registration.email_key = registration.email.strip().lower()
     registration.refresh_search_text()
-    return changes
-
-
-def _audit_values(name: str, old: Any, new: Any) -> list:
-    if name in audit.CONFIDENTIAL_FIELDS:
-        return ["…", "…"]
-    return [_plain(old), _plain(new)]
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    return audit.changed_values(before, values) if registration.id is not None else {}
