@@ -120,8 +120,8 @@ def verify_token(event: Event, token: str) -> TokenCheck:
     )
     if registration is None or claim.revision > registration.badge_revision:
         return TokenCheck("unknown")
-    if claim.revision < registration.badge_revision:
-        return TokenCheck("revoked", registration)
+    if claim.revision < registration.badge_revision or registration.erased_at is not None:
+        return TokenCheck("revoked", registration)  # an erased delegate's badge, whenever made
     if registration.status in ("cancelled", "rejected"):
         return TokenCheck("cancelled", registration)
     if registration.status != "confirmed":

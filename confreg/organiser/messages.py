@@ -275,7 +275,7 @@ def send_mailing(
         staff_user,
         subject=subjects[event.default_locale][:200],
         recipients=total,
-        mailing=mailing.id,
+        mailing_id=mailing.id,
     )
     db.session.commit()  # the key is taken: the event's lock is not held while queueing
 
@@ -292,7 +292,7 @@ def send_mailing(
                     body=message.body,
                 )
             )
-            audit.record(registration, "message_sent", "staff", staff_user, mailing=mailing.id)
+            audit.record(registration, "message_sent", "staff", staff_user, mailing_id=mailing.id)
         mailing.recipients += len(batch)
         db.session.commit()
     if current_app.config["MAIL_DELIVER_AFTER_REQUEST"]:

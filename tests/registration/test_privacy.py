@@ -519,3 +519,16 @@ def test_an_erased_delegate_gets_no_badge_and_is_not_in_the_desks_list(app, even
     assert db.session.scalars(badge_filter(event)).all() == [kept]
     listed = {row["public_id"] for row in desk_snapshot(event, "en")["registrations"]}
     assert listed == {kept.public_id}
+
+
+def test_an_erased_delegates_badge_is_refused_however_it_was_made(client, event):
+    from confreg.badges.service import issue_token, verify_token
+
+    registration = service.register(event, service_details(), "key-1").registration
+    privacy.erase(registration, None)
+    organiser(client, event)
+    page = client.get(f"/organiser/{event.slug}/delegates/{registration.public_id}")
+    assert "Print badge (PDF)" not in page.get_data(as_text=True)
+    assert "Approve" not in page.get_data(as_text=True)
+    token = issue_token(registration)  # a badge signed after the erasure all the same
+    assert verify_token(event, token).refusal == "revoked"
