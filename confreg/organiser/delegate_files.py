@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import islice
 from typing import Any
 
 from flask_babel import gettext as _
@@ -66,7 +67,7 @@ class Table:
     def samples(self, heading: str, count: int = 3) -> list[str]:
         index = self.column(heading)
         values = (cell_text(cell(cells, index)) for _number, cells in self.rows)
-        return [value for value in values if value][:count]
+        return list(islice((value for value in values if value), count))
 
 
 def read_table(content: bytes, encoding: str = "") -> Table:

@@ -148,7 +148,6 @@ def imports_page(event):
         event=event,
         form=form,
         past=imports.past_imports(event),
-        modes=imports.MODES,
     )
 
 

@@ -5,7 +5,7 @@ rows or none, as confirmed registrations or as e-mailed invitations."""
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import pycountry
@@ -42,7 +42,6 @@ MODES = {
     "register": _l("Register them: confirmed registrations, each e-mailed a personal link"),
     "invite": _l("Invite them: an e-mail with a link to register, the address filled in"),
 }
-#: Encodings an organiser may choose for a CSV file that is not UTF-8.
 
 
 @dataclass(frozen=True)
@@ -204,11 +203,11 @@ class Preview:
     #: Places left at the event for new confirmed delegates; None for no limit.
     places_left: int | None
 
-    @property
+    @cached_property
     def invalid_rows(self) -> list[CheckedRow]:
         return [row for row in self.rows if row.problems]
 
-    @property
+    @cached_property
     def valid_rows(self) -> list[CheckedRow]:
         return [row for row in self.rows if not row.problems]
 
@@ -218,7 +217,7 @@ class Preview:
 
     @property
     def importable(self) -> bool:
-        return not self.over_capacity and not any(row.problems for row in self.rows)
+        return not self.over_capacity and not self.invalid_rows
 
 
 def check_rows(event: Event, table: Table, mapping: dict[str, str], mode: str) -> Preview:
@@ -439,32 +438,36 @@ def import_delegates(
     """Register or invite every delegate of the file in one transaction, or none when a
     row is invalid or the places do not suffice; returns how many. The file itself is
     dropped afterwards: the registrations and invitations hold what is needed."""
+    if delegate_import.imported_at is not None:
+        raise ImportNotPossible("imported")
+    # Read and checked before taking the event's lock: a large file takes seconds, and
+    # online registrations wait for the lock. What may change meanwhile is caught under
+    # it: the places (import_registrations) and the addresses (the unique indexes).
+    checked = preview(event, delegate_import)
+    if any(row.problems for row in checked.rows):
+        db.session.rollback()
+        raise ImportNotPossible("problems")
+    rows = [row.values for row in checked.rows]
     lock_event(event.id)
     now = now or utcnow()
     db.session.refresh(delegate_import)
     if delegate_import.imported_at is not None:
         db.session.rollback()
         raise ImportNotPossible("imported")
-    checked = preview(event, delegate_import)
-    if any(row.problems for row in checked.rows):
-        db.session.rollback()
-        raise ImportNotPossible("problems")
-    rows = [row.values for row in checked.rows]
-    if delegate_import.mode == "register":
-        try:
+    try:
+        if delegate_import.mode == "register":
             registration_service.import_registrations(
                 event, rows, staff_user, delegate_import.filename, now
             )
-        except registration_service.NotEnoughPlaces as refused:
-            db.session.rollback()
-            raise ImportNotPossible("capacity", refused.places_left) from None
-    else:
-        _invite(event, rows, staff_user, delegate_import.filename, now)
-    delegate_import.imported_at = now
-    delegate_import.imported_rows = len(rows)
-    delegate_import.content = b""
-    try:
+        else:
+            _invite(event, rows, staff_user, delegate_import.filename, now)
+        delegate_import.imported_at = now
+        delegate_import.imported_rows = len(rows)
+        delegate_import.content = b""
         db.session.commit()
+    except registration_service.NotEnoughPlaces as refused:
+        db.session.rollback()
+        raise ImportNotPossible("capacity", refused.places_left) from None
     except IntegrityError as error:  # an address registered or invited at this moment
         db.session.rollback()
         raise ImportNotPossible("conflict") from error

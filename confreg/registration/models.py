@@ -199,3 +199,10 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+
+    @property
+    def taken(self) -> bool:
+        """Whether a registration made with it still holds or waits for a place; once
+        that one is cancelled or rejected, the link works again."""
+        return self.registration is not None and self.registration.status in ACTIVE_STATUSES

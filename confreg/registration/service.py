@@ -397,12 +397,12 @@ def _accept_invitations(event: Event, registrations: list[Registration]) -> None
         invitations = db.session.scalars(
             select(Invitation).where(
                 Invitation.event_id == event.id,
-                Invitation.registration_id.is_(None),
                 Invitation.email_key.in_(addresses[start : start + 500]),
             )
         )
         for invitation in invitations:
-            invitation.registration_id = by_address[invitation.email_key].id
+            if not invitation.taken:  # a cancelled registration's invitation is taken anew
+                invitation.registration = by_address[invitation.email_key]
 
 
 def _apply_details(registration: Registration, details: dict[str, Any]) -> dict[str, list]:

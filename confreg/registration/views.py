@@ -71,7 +71,7 @@ def register(slug: str):
     invitation = None
     if "invitation" in request.args:
         invitation = service.invitation_for_token(event, request.args["invitation"][:64])
-        if invitation is None or invitation.registration_id is not None:
+        if invitation is None or invitation.taken:
             page = render_template(
                 "registration/invitation_unusable.html", event=event, invitation=invitation
             )

@@ -606,6 +606,23 @@ def test_registering_without_the_link_also_takes_up_the_invitation(client, event
     assert "1 invitation sent, 1 registered." in text and "Confirmed" in text
 
 
+def test_a_cancelled_registration_frees_its_invitation_link(client, event):
+    from confreg.registration import service
+
+    invite(event, [["a.karpouchtsis@serres.example", "Αθανάσιος", "", "", ""]])
+    url = invitation_link(event, "a.karpouchtsis@serres.example")
+    register(client, event)
+    first = db.session.scalars(select(Registration)).one()
+    service.cancel(first)
+    page = client.get(url).get_data(as_text=True)
+    assert "You are registered already" not in page
+    assert 'value="a.karpouchtsis@serres.example"' in page
+    fields = form_fields(client, url) | delegate_details()
+    assert client.post(url, data=fields).status_code == 303
+    again = db.session.scalar(select(Registration).where(Registration.status == "confirmed"))
+    assert db.session.scalars(select(Invitation)).one().registration_id == again.id
+
+
 @pytest.mark.parametrize("who", ["anonymous", "desk", "organiser of another event"])
 def test_only_the_events_organisers_may_import(client, event, who):
     delegate_import = uploaded(event, csv_file(ROWS))
