@@ -175,6 +175,7 @@ def _register_template_helpers(app: Flask) -> None:
         country_name=i18n.country_name,
         place=i18n.format_place,
         event_zone_name=i18n.event_zone_name,
+        day_and_time=i18n.format_day_and_time,
         localised=i18n.localised,
         current_locale=lambda: str(get_locale()),
         member_cities=member_cities,

@@ -1,6 +1,6 @@
 """Locale selection, text direction and organiser-entered content in several languages."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -89,6 +89,14 @@ def _date_and_time(local: datetime, time_text: str) -> str:
     locale = get_locale()
     date_text = dates.format_date(local.date(), "medium", locale=locale)
     return locale.datetime_formats["medium"].format(time_text, date_text)
+
+
+def format_day_and_time(day: date, at: time | None) -> str:
+    """A local day, with its time of day when known, as the locale writes them."""
+    if at is None:
+        return dates.format_date(day, "medium", locale=get_locale())
+    time_text = dates.format_time(at, "short", locale=get_locale())
+    return _date_and_time(datetime.combine(day, at), time_text)
 
 
 def format_event_datetime(moment: datetime, event, with_zone: bool = True) -> str:

@@ -191,7 +191,10 @@ def sessions_filling_up(event: Event, top: int = TOP_SESSIONS) -> list[SessionFi
 def arrivals(event: Event, expected: int) -> Arrivals | None:
     """Entrance arrivals per day against the `expected` confirmed delegates; None
     before anyone has checked in."""
-    conditions = entrance_arrivals(event).whereclause
+    confirmed = select(Registration.id).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"
+    )  # as the arrivals board counts them: a delegate cancelled since is not expected
+    conditions = and_(entrance_arrivals(event).whereclause, CheckIn.registration_id.in_(confirmed))
     per_day = _count_per_local_day(event, CheckIn.scanned_at, conditions)
     if not per_day:
         return None

@@ -211,6 +211,19 @@ def test_arrivals_count_first_entrance_check_ins_per_day(app, event):
     assert arrivals.per_day == [(date(2031, 5, 6), 2), (date(2031, 5, 7), 1)]
 
 
+def test_a_delegate_cancelled_after_arriving_is_neither_expected_nor_counted(app, event):
+    """The dashboard counts arrivals as the arrivals board does: among the confirmed."""
+    stayed, left = (add_registration(event, at(2031, 1, 10, 9)) for _ in range(2))
+    add_entrance_checkin(event, stayed, at(2031, 5, 6, 7))
+    add_entrance_checkin(event, left, at(2031, 5, 6, 8))
+    left.status = "cancelled"
+    db.session.commit()
+
+    arrivals = statistics.arrivals(event, expected=1)
+
+    assert (arrivals.tally.arrived, arrivals.tally.percent) == (1, 100)
+
+
 # --- charts --------------------------------------------------------------------------
 
 
